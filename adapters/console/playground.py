@@ -1,0 +1,165 @@
+"""The terminal playground: several people in one space, and a clock you can move.
+
+It is also the test driver: a test says what a person types and reads what the
+bot answers, exactly as in the terminal.
+
+Lines it understands, besides every core command (see ``help``):
+
+- ``alice: vote #1 2`` — run one command as alice;
+- ``as bob`` — from now on, act as bob;
+- ``people dana eli`` — add people to the space (they can vote and count in "7 of 12");
+- ``clock`` / ``clock +2h`` — show the time / move it forward and run whatever fell due;
+- ``# ...`` — a comment; ``quit`` — leave.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from adapters.console.render import render_effect
+from bot.commands import Help, MembersSeen
+from bot.errors import RoundtableError
+from bot.grammar import parse
+from bot.model import Actor, SpaceRef
+from bot.ports import FakeClock
+from bot.service import Roundtable
+from bot.timeparse import format_local, parse_duration
+
+PLATFORM = "console"
+WORKSPACE = "local"
+_SPEAKER = re.compile(r"^([A-Za-z][\w.-]{0,31}):\s+(.*)$")
+_NAME = re.compile(r"^[A-Za-z][\w.-]{0,31}$")
+
+PLAYGROUND_HELP = {
+    "as NAME": "act as someone else from now on (as bob)",
+    "NAME: COMMAND": "run one command as someone (bob: vote #1 2)",
+    "people NAMES": "add people to this space (people dana eli)",
+    "clock +TIME": "move the clock forward and run what falls due (clock +2h); clock shows it",
+    "quit": "leave the playground",
+}
+
+
+class Playground:
+    """Drives the core as several people in one space.
+
+    Args:
+        core: The Roundtable service.
+        clock: The playground's movable clock (the core must use the same one).
+        people: Names of the people in the space; the first is a facilitator.
+        channel: The space's name.
+        write: Where output lines go (print, or a list's append in tests).
+    """
+
+    def __init__(self, core: Roundtable, clock: FakeClock, people: Iterable[str] = ("alice",),
+                 channel: str = "playground", write: Callable[[str], None] = print) -> None:
+        self.core = core
+        self.clock = clock
+        self.space = SpaceRef(PLATFORM, WORKSPACE, channel)
+        self.write = write
+        names = list(people) or ["alice"]
+        self.facilitator = names[0]
+        self.people = names
+        self.current = names[0]
+        self.running = True
+
+    @property
+    def tz(self) -> str:
+        """The space's time zone."""
+        return self.core.settings.timezone
+
+    def actor(self, name: str) -> Actor:
+        """The actor for a playground person; the first person is a facilitator."""
+        roles = frozenset({"facilitator"}) if name == self.facilitator else frozenset()
+        return Actor(PLATFORM, WORKSPACE, name.lower(), name, roles)
+
+    async def start(self) -> None:
+        """Tell the core who is in the space and greet the user."""
+        await self.core.handle(
+            MembersSeen(self.actor(self.current), self.space,
+                        tuple(self.actor(n) for n in self.people)))
+        self.write(f"Roundtable playground, space #{self.space.channel}. People here: "
+                   f"{', '.join(self.people)} ({self.facilitator} is a facilitator). "
+                   f"You are {self.current}. Type help to see what you can do.")
+
+    async def run_line(self, line: str) -> None:
+        """Run one line as typed at the prompt or read from a script."""
+        line = line.strip()
+        if not line or line.startswith("#"):
+            return
+        match = _SPEAKER.match(line)
+        if match:
+            name, text = match.group(1), match.group(2)
+            await self._add_people([name])
+            await self._command(name, text)
+            return
+        word, _, rest = line.partition(" ")
+        word = word.lower()
+        if word == "as":
+            await self._switch(rest.strip())
+        elif word == "people":
+            await self._add_people(rest.split())
+        elif word == "clock":
+            await self._clock(rest.strip())
+        elif word in ("quit", "exit"):
+            self.running = False
+        else:
+            await self._command(self.current, line)
+
+    async def run_lines(self, lines: Iterable[str], echo: bool = True) -> None:
+        """Run a script, echoing each line the way it would have been typed."""
+        for line in lines:
+            if not self.running:
+                break
+            stripped = line.rstrip("\n")
+            if echo and stripped.strip() and not stripped.lstrip().startswith("#"):
+                self.write(f"{self.current}> {stripped}")
+            await self.run_line(stripped)
+
+    async def _command(self, name: str, text: str) -> None:
+        actor = self.actor(name)
+        try:
+            command = parse(text, actor, self.space)
+        except RoundtableError as error:
+            self._show([self.core.error_reply(actor, self.space, error)])
+            return
+        self._show(await self.core.handle(command))
+        if isinstance(command, Help) and command.topic is None:
+            self.write("Playground only:")
+            for usage, what in PLAYGROUND_HELP.items():
+                self.write(f"  - {usage} — {what}")
+
+    async def _switch(self, name: str) -> None:
+        if not _NAME.match(name):
+            self.write("Write as and a name made of letters and digits, like: as bob")
+            return
+        await self._add_people([name])
+        self.current = name
+        self.write(f"You are now {name}.")
+
+    async def _add_people(self, names: list[str]) -> None:
+        bad = [n for n in names if not _NAME.match(n)]
+        if bad or not names:
+            self.write("Names are letters and digits, separated by spaces: people dana eli")
+            return
+        new = [n for n in names if n not in self.people]
+        if new:
+            self.people += new
+            await self.core.handle(MembersSeen(self.actor(self.current), self.space,
+                                               tuple(self.actor(n) for n in new)))
+
+    async def _clock(self, text: str) -> None:
+        if text:
+            delta = parse_duration(text.lstrip("+"))
+            if delta is None or not text.startswith("+"):
+                self.write("Move the clock forward with a + and a length of time: clock +2h, "
+                           "clock +3d, clock +90m.")
+                return
+            self.clock.advance(delta)
+            self._show(await self.core.tick(self.clock.now()))
+        self.write(f"The time is now {format_local(self.clock.now(), self.tz)}.")
+
+    def _show(self, effects: list) -> None:
+        for effect in effects:
+            for out in render_effect(effect, self.tz):
+                self.write(out)

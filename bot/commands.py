@@ -1,0 +1,101 @@
+"""Commands: what a person asked the bot to do, already separated from any platform.
+
+Adapters build these (from slash commands, buttons, modals or typed text via
+``bot.grammar``); ``Roundtable.handle`` answers each with a list of effects.
+Values a person typed stay as text here; the service checks them, so that
+every adapter gets the same polite answers to the same mistakes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.model import Actor, SpaceRef
+
+
+@dataclass(frozen=True)
+class Command:
+    """Base: who asked, and where."""
+
+    actor: Actor
+    space: SpaceRef
+
+
+@dataclass(frozen=True)
+class CreatePoll(Command):
+    """Open a poll (or, with kind "consent", a proposal)."""
+
+    question: str
+    options: tuple[str, ...] = ()
+    kind: str = "choice"
+    method: str | None = None
+    anonymous: bool = True
+    #: None means the default: hidden until close for anonymous polls, shown for open ones.
+    show_results: bool | None = None
+    quorum: str | None = None
+    threshold: str | None = None
+    closes: str | None = None
+    max_picks: int | None = None
+    dots: int | None = None
+
+
+@dataclass(frozen=True)
+class CastVote(Command):
+    """Vote, or change a vote, on an open poll.
+
+    ``choices`` are the words the person gave: option numbers or labels, ``N=V``
+    pairs for score and dots, or a stance and reason for proposals.
+    """
+
+    poll: int
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ListPolls(Command):
+    """Show the open polls in the space."""
+
+
+@dataclass(frozen=True)
+class ShowResults(Command):
+    """Show a poll's results, or its participation while results are hidden."""
+
+    poll: int
+
+
+@dataclass(frozen=True)
+class ClosePoll(Command):
+    """Close a poll now and announce the outcome."""
+
+    poll: int
+
+
+@dataclass(frozen=True)
+class CancelPoll(Command):
+    """End a poll without counting it."""
+
+    poll: int
+
+
+@dataclass(frozen=True)
+class ListDecisions(Command):
+    """Show the space's decision log, newest first."""
+
+    limit: int = 10
+
+
+@dataclass(frozen=True)
+class Help(Command):
+    """Show what the bot can do, or how to write one command."""
+
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class MembersSeen(Command):
+    """An adapter reports who belongs to the space (channel members, the playground's people).
+
+    Members are the people who can vote, so they make the "7 of 12" in participation.
+    """
+
+    members: tuple[Actor, ...] = ()

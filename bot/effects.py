@@ -1,0 +1,55 @@
+"""Effects: what the core wants said or shown. Adapters render them.
+
+The core never calls a platform; it returns a list of these. Each adapter keeps
+one map from effect type to the function that performs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.cards import Card
+from bot.model import Actor, SpaceRef
+
+
+@dataclass(frozen=True)
+class Post:
+    """A public message in a space.
+
+    ``key`` names the message (e.g. ``poll:42``) so that a later ``UpdatePost``
+    can change it in place instead of posting again.
+    """
+
+    space: SpaceRef
+    card: Card
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A private answer to the person who acted, shown only to them (ephemeral)."""
+
+    to: Actor
+    space: SpaceRef
+    card: Card
+
+
+@dataclass(frozen=True)
+class DirectMessage:
+    """A private message to a member, outside the space (reminders, nudges)."""
+
+    platform: str
+    member: str
+    card: Card
+
+
+@dataclass(frozen=True)
+class UpdatePost:
+    """Change an earlier post (the one with ``key``) to show ``card``."""
+
+    space: SpaceRef
+    key: str
+    card: Card
+
+
+Effect = Post | Reply | DirectMessage | UpdatePost

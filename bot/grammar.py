@@ -1,0 +1,193 @@
+"""The text command grammar shared by the playground and Slack.
+
+``parse("poll \\"Lunch?\\" \\"Soup\\" \\"Pie\\" --kind ranked", actor, space)`` returns
+a ``CreatePoll`` command. Only syntax is checked here (quotes, flags, numbers);
+the service checks meaning, so buttons and forms get the same answers.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+from bot.commands import (
+    CancelPoll,
+    CastVote,
+    ClosePoll,
+    Command,
+    CreatePoll,
+    Help,
+    ListDecisions,
+    ListPolls,
+    ShowResults,
+)
+from bot.errors import BadInput
+from bot.model import Actor, SpaceRef
+
+MAX_COMMAND_LENGTH = 4000
+
+# Phones and word processors turn straight quotes into curly ones.
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
+_POLL_REF = re.compile(r"^#?(\d{1,9})$")
+_TIME_OF_DAY = re.compile(r"^\d{1,2}(:\d{2})?\s*(am|pm)?$", re.IGNORECASE)
+
+#: Flags of ``poll`` and ``propose``: name -> takes a value.
+_POLL_FLAGS = {
+    "--kind": True,
+    "--method": True,
+    "--open": False,
+    "--anonymous": False,
+    "--show-results": False,
+    "--hide-results": False,
+    "--quorum": True,
+    "--threshold": True,
+    "--closes": True,
+    "--max-picks": True,
+    "--dots": True,
+}
+_PROPOSE_FLAGS = {k: v for k, v in _POLL_FLAGS.items()
+                  if k not in ("--kind", "--method", "--max-picks", "--dots")}
+
+COMMAND_WORDS = ("poll", "propose", "vote", "polls", "results", "close", "cancel",
+                 "decisions", "help")
+
+
+def tokenize(text: str) -> list[str]:
+    """Split a command into words; double quotes group words, apostrophes are just letters.
+
+    Raises:
+        BadInput: A double quote was opened and not closed.
+    """
+    lexer = shlex.shlex(text.translate(_QUOTES), posix=True)
+    lexer.whitespace_split = True
+    lexer.quotes = '"'
+    lexer.escape = ""
+    lexer.commenters = ""
+    try:
+        return list(lexer)
+    except ValueError:
+        raise BadInput('A quote mark was opened but not closed. Put each question and option in '
+                       'a pair of double quotes, like: poll "Lunch?" "Soup" "Pie"') from None
+
+
+def parse(text: str, actor: Actor, space: SpaceRef) -> Command:
+    """Read one command as a person typed it.
+
+    Raises:
+        BadInput: With what was wrong and how to write it.
+    """
+    if len(text) > MAX_COMMAND_LENGTH:
+        raise BadInput(f"That command is too long ({len(text)} characters). Keep it under "
+                       f"{MAX_COMMAND_LENGTH}.")
+    words = tokenize(text.strip())
+    if not words:
+        return Help(actor, space)
+    verb, args = words[0].lower(), words[1:]
+    if verb == "poll":
+        return _parse_poll(args, actor, space, proposal=False)
+    if verb in ("propose", "proposal"):
+        return _parse_poll(args, actor, space, proposal=True)
+    if verb == "vote":
+        if not args:
+            raise BadInput("Say which poll and what you vote for, like: vote #1 2")
+        return CastVote(actor, space, poll=_poll_ref(args[0], "vote"), choices=tuple(args[1:]))
+    if verb in ("polls", "list"):
+        _no_args(verb, args)
+        return ListPolls(actor, space)
+    if verb in ("results", "close", "cancel"):
+        if len(args) != 1:
+            raise BadInput(f"Say which poll, like: {verb} #1")
+        number = _poll_ref(args[0], verb)
+        kinds = {"results": ShowResults, "close": ClosePoll, "cancel": CancelPoll}
+        return kinds[verb](actor, space, poll=number)
+    if verb in ("decisions", "log"):
+        limit = 10
+        if args:
+            if len(args) != 1 or not args[0].isdigit() or not 1 <= int(args[0]) <= 100:
+                raise BadInput("Write decisions, or decisions 20 to see more (up to 100).")
+            limit = int(args[0])
+        return ListDecisions(actor, space, limit=limit)
+    if verb in ("help", "?"):
+        return Help(actor, space, topic=" ".join(args).lower() or None)
+    raise BadInput(f"I don't know the command {words[0]!r}. Type help to see what you can do.")
+
+
+def _no_args(verb: str, args: list[str]) -> None:
+    if args:
+        raise BadInput(f"{verb} takes nothing after it; just write: {verb}")
+
+
+def _poll_ref(word: str, verb: str) -> int:
+    match = _POLL_REF.match(word.strip())
+    if not match:
+        raise BadInput(f"I expected a poll number like #1 after {verb}, not {word!r}. "
+                       "Type polls to see the open ones.")
+    return int(match.group(1))
+
+
+def _parse_poll(args: list[str], actor: Actor, space: SpaceRef, *, proposal: bool) -> CreatePoll:
+    allowed = _PROPOSE_FLAGS if proposal else _POLL_FLAGS
+    verb = "propose" if proposal else "poll"
+    positional: list[str] = []
+    flags: dict[str, str | None] = {}
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word.startswith("--"):
+            name = word.lower()
+            if name not in allowed:
+                known = ", ".join(allowed)
+                raise BadInput(
+                    f"I don't know the option {word!r} for {verb}. You can use: {known}.")
+            if allowed[name]:
+                if i + 1 >= len(args) or args[i + 1].startswith("--"):
+                    raise BadInput(f"{word} needs a value after it; type help {verb} for examples.")
+                value = args[i + 1]
+                i += 2
+                # "--closes friday 17:00" and "--closes 2026-12-04 17:00" take two words.
+                if name == "--closes" and i < len(args) and _TIME_OF_DAY.match(args[i]):
+                    value += " " + args[i]
+                    i += 1
+                flags[name] = value
+            else:
+                flags[name] = None
+                i += 1
+        else:
+            positional.append(word)
+            i += 1
+    if not positional:
+        example = ('propose "Move the meeting to Thursdays"' if proposal
+                   else 'poll "Where should we meet?" "Library" "Park"')
+        raise BadInput(f"Write the question first, in quotes: {example}")
+    if "--open" in flags and "--anonymous" in flags:
+        raise BadInput("Choose either --open or --anonymous, not both.")
+    if "--show-results" in flags and "--hide-results" in flags:
+        raise BadInput("Choose either --show-results or --hide-results, not both.")
+    show = True if "--show-results" in flags else False if "--hide-results" in flags else None
+    if proposal and len(positional) > 1:
+        raise BadInput('A proposal is one piece of text in quotes: propose "Move the meeting to '
+                       'Thursdays". For options, use poll instead.')
+    return CreatePoll(
+        actor,
+        space,
+        question=positional[0],
+        options=tuple(positional[1:]),
+        kind="consent" if proposal else flags.get("--kind") or "choice",
+        method=flags.get("--method"),
+        anonymous="--open" not in flags,
+        show_results=show,
+        quorum=flags.get("--quorum"),
+        threshold=flags.get("--threshold"),
+        closes=flags.get("--closes"),
+        max_picks=_number(flags, "--max-picks"),
+        dots=_number(flags, "--dots"),
+    )
+
+
+def _number(flags: dict[str, str | None], name: str) -> int | None:
+    value = flags.get(name)
+    if value is None:
+        return None
+    if not value.isdigit() or len(value) > 6:
+        raise BadInput(f"{name} needs a whole number, like {name} 3.")
+    return int(value)

@@ -1,0 +1,318 @@
+"""Poll kinds: checking a new poll, reading a ballot, and saying both in words."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from bot.commands import CreatePoll
+from bot.errors import BadInput
+from bot.model import (
+    DEFAULT_METHOD,
+    MAX_OPTION_LENGTH,
+    MAX_OPTIONS,
+    MAX_QUESTION_LENGTH,
+    MAX_REASON_LENGTH,
+    MAX_SCORE,
+    MIN_OPTIONS,
+    RANKED_METHODS,
+    Ballot,
+    Method,
+    PollKind,
+    PollSpec,
+    Quorum,
+    Stance,
+)
+from bot.timeparse import parse_when
+
+DEFAULT_DOTS = 5
+MAX_DOTS = 100
+
+KIND_WORDS = {
+    PollKind.CHOICE: "pick one option",
+    PollKind.MULTI: "pick any options you support",
+    PollKind.RANKED: "rank the options in order of preference",
+    PollKind.SCORE: f"score each option from 0 to {MAX_SCORE}",
+    PollKind.DOTS: "spread your dots across the options",
+    PollKind.CONSENT: "agree, abstain, disagree or block",
+}
+
+METHOD_WORDS = {
+    Method.PLURALITY: "most votes wins",
+    Method.APPROVAL: "most support wins",
+    Method.SCHULZE: "Schulze method (head-to-head comparisons)",
+    Method.IRV: "instant runoff (lowest option drops out each round)",
+    Method.BORDA: "Borda count (points by position)",
+    Method.SCORE: "highest total score wins",
+    Method.DOTS: "most dots wins",
+    Method.CONSENT: "consent",
+}
+
+_PERCENT = re.compile(r"^(\d+(?:\.\d+)?)%$")
+_PAIR = re.compile(r"^(.+?)=(\d+)$")
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def build_spec(command: CreatePoll, now: datetime, tz: str) -> PollSpec:
+    """Check what a person asked for and turn it into a poll spec.
+
+    Raises:
+        BadInput: With a message that says what was wrong and how to write it.
+    """
+    try:
+        kind = PollKind(command.kind.strip().lower())
+    except ValueError:
+        kinds = ", ".join(k.value for k in PollKind if k is not PollKind.CONSENT)
+        raise BadInput(
+            f"I don't know the poll kind {command.kind!r}. Use one of: {kinds}. "
+            'For a proposal, write: propose "your proposal".'
+        ) from None
+    question = _clean(command.question)
+    if not question:
+        raise BadInput('A poll needs a question. Write it in quotes: poll "Where should we meet?" '
+                       '"Library" "Park"')
+    if len(question) > MAX_QUESTION_LENGTH:
+        raise BadInput(f"The question is {len(question)} characters long; "
+                       f"please keep it to {MAX_QUESTION_LENGTH}.")
+    options = _check_options(kind, command.options)
+    method = _check_method(kind, command.method)
+    threshold = _check_threshold(kind, command.threshold)
+    quorum = _check_quorum(command.quorum)
+    max_picks = None
+    if command.max_picks is not None:
+        if kind is not PollKind.MULTI:
+            raise BadInput("--max-picks only works with --kind multi.")
+        if not 1 <= command.max_picks <= len(options):
+            raise BadInput(f"--max-picks must be between 1 and the number of options "
+                           f"({len(options)}).")
+        max_picks = command.max_picks
+    dots = None
+    if command.dots is not None and kind is not PollKind.DOTS:
+        raise BadInput("--dots only works with --kind dots.")
+    if kind is PollKind.DOTS:
+        dots = DEFAULT_DOTS if command.dots is None else command.dots
+        if not 1 <= dots <= MAX_DOTS:
+            raise BadInput(f"--dots must be between 1 and {MAX_DOTS}.")
+    closes_at = parse_when(command.closes, now, tz) if command.closes is not None else None
+    show = command.show_results if command.show_results is not None else not command.anonymous
+    return PollSpec(
+        question=question,
+        options=options,
+        kind=kind,
+        method=method,
+        anonymous=command.anonymous,
+        show_results=show,
+        quorum=quorum,
+        threshold=threshold,
+        closes_at=closes_at,
+        max_picks=max_picks,
+        dots=dots,
+    )
+
+
+def _check_options(kind: PollKind, raw: tuple[str, ...]) -> tuple[str, ...]:
+    if kind is PollKind.CONSENT:
+        if raw:
+            raise BadInput("A proposal has no options: people agree, abstain, disagree or block. "
+                           'Write: propose "your proposal".')
+        return tuple(stance.value for stance in Stance)
+    options = tuple(_clean(option) for option in raw)
+    if len(options) < MIN_OPTIONS:
+        raise BadInput(f"A poll needs at least {MIN_OPTIONS} options, each in quotes: "
+                       'poll "Where should we meet?" "Library" "Park"')
+    if len(options) > MAX_OPTIONS:
+        raise BadInput(f"A poll can have at most {MAX_OPTIONS} options; this one has "
+                       f"{len(options)}. An ideas round can help narrow them down.")
+    seen: dict[str, str] = {}
+    for number, option in enumerate(options, start=1):
+        if not option:
+            raise BadInput(f"Option {number} is empty. Give every option some words.")
+        if len(option) > MAX_OPTION_LENGTH:
+            raise BadInput(f"Option {number} is {len(option)} characters long; please keep "
+                           f"each option to {MAX_OPTION_LENGTH}.")
+        folded = option.casefold()
+        if folded in seen:
+            raise BadInput(f"The option {option!r} appears twice. Give each option once.")
+        seen[folded] = option
+    return options
+
+
+def _check_method(kind: PollKind, raw: str | None) -> Method:
+    if raw is None:
+        return DEFAULT_METHOD[kind]
+    if kind is not PollKind.RANKED:
+        raise BadInput("--method only applies to ranked polls (schulze, irv or borda).")
+    try:
+        method = Method(raw.strip().lower())
+    except ValueError:
+        method = None
+    if method not in RANKED_METHODS:
+        raise BadInput(f"I don't know the method {raw!r}. For ranked polls use schulze "
+                       "(the default), irv or borda.")
+    return method
+
+
+def _check_threshold(kind: PollKind, raw: str | None) -> float | None:
+    if raw is None:
+        return None
+    if kind not in (PollKind.CHOICE, PollKind.MULTI, PollKind.CONSENT):
+        raise BadInput("--threshold works with choice and multi polls and with proposals.")
+    match = _PERCENT.match(raw.strip())
+    value = float(match.group(1)) if match else None
+    if value is None or not 1 <= value <= 100:
+        raise BadInput("Write the threshold as a percentage from 1% to 100%, like --threshold 60%.")
+    return value
+
+
+def _check_quorum(raw: str | None) -> Quorum | None:
+    if raw is None:
+        return None
+    text = raw.strip()
+    match = _PERCENT.match(text)
+    if match:
+        value = float(match.group(1))
+        if 0 < value <= 100:
+            return Quorum(percent=value)
+    elif text.isdigit() and 1 <= int(text) <= 100_000:
+        return Quorum(count=int(text))
+    raise BadInput("Write the quorum as a number of ballots (--quorum 8) or a percentage of "
+                   "members (--quorum 50%).")
+
+
+def find_option(spec: PollSpec, word: str) -> int:
+    """The index of the option a person meant, by number (1-based) or by its exact label.
+
+    Raises:
+        BadInput: No such option.
+    """
+    text = _clean(word)
+    if text.isdigit():
+        number = int(text)
+        if 1 <= number <= len(spec.options):
+            return number - 1
+        raise BadInput(f"There is no option {number}; this poll has options 1 to "
+                       f"{len(spec.options)}.")
+    folded = text.casefold()
+    for index, option in enumerate(spec.options):
+        if option.casefold() == folded:
+            return index
+    raise BadInput(f"There is no option called {text!r}. Use the option's number (1 to "
+                   f"{len(spec.options)}) or its exact name in quotes.")
+
+
+def parse_ballot(spec: PollSpec, words: tuple[str, ...]) -> Ballot:
+    """Read what a person voted from the words they gave.
+
+    Raises:
+        BadInput: With what was wrong and an example for this kind of poll.
+    """
+    words = tuple(w for w in words if w.strip())
+    if not words:
+        raise BadInput(f"Say what you vote for. {vote_example(spec)}")
+    if spec.kind is PollKind.CONSENT:
+        return _parse_stance(words)
+    if spec.kind in (PollKind.SCORE, PollKind.DOTS):
+        return _parse_points(spec, words)
+    if spec.kind is PollKind.CHOICE and len(words) > 1:
+        # "vote #1 Town hall" without quotes still means the option "Town hall".
+        try:
+            return Ballot(picks=(find_option(spec, " ".join(words)),))
+        except BadInput:
+            raise BadInput(f"This poll takes one choice. {vote_example(spec)}") from None
+    picks = tuple(find_option(spec, word) for word in words)
+    if len(set(picks)) != len(picks):
+        repeated = next(p for p in picks if picks.count(p) > 1)
+        raise BadInput(f"You named {spec.options[repeated]!r} more than once. Name each option "
+                       f"once. {vote_example(spec)}")
+    if spec.kind is PollKind.MULTI:
+        if spec.max_picks is not None and len(picks) > spec.max_picks:
+            raise BadInput(f"You can pick at most {spec.max_picks} options in this poll; you "
+                           f"picked {len(picks)}.")
+        picks = tuple(sorted(picks))
+    return Ballot(picks=picks)
+
+
+def _parse_stance(words: tuple[str, ...]) -> Ballot:
+    try:
+        stance = Stance(words[0].strip().lower())
+    except ValueError:
+        raise BadInput("On a proposal, vote agree, abstain, disagree or block. A block or a "
+                       "disagreement can carry a reason: vote #3 block it excludes night "
+                       "workers") from None
+    reason = _clean(" ".join(words[1:])) or None
+    if stance is Stance.BLOCK and not reason:
+        raise BadInput("A block needs a reason, so the group can answer it: "
+                       "vote #3 block it excludes night workers")
+    if stance in (Stance.AGREE, Stance.ABSTAIN):
+        reason = None
+    if reason and len(reason) > MAX_REASON_LENGTH:
+        raise BadInput(f"Please keep your reason to {MAX_REASON_LENGTH} characters.")
+    return Ballot(stance=stance, reason=reason)
+
+
+def _parse_points(spec: PollSpec, words: tuple[str, ...]) -> Ballot:
+    points: dict[int, int] = {}
+    for word in words:
+        match = _PAIR.match(word.strip())
+        if not match:
+            raise BadInput(f"I couldn't read {word!r}. {vote_example(spec)}")
+        index = find_option(spec, match.group(1))
+        value = int(match.group(2))
+        if index in points:
+            raise BadInput(f"You gave {spec.options[index]!r} more than one value. Give each "
+                           f"option once. {vote_example(spec)}")
+        if spec.kind is PollKind.SCORE and value > MAX_SCORE:
+            raise BadInput(f"Scores go from 0 to {MAX_SCORE}; you gave "
+                           f"{spec.options[index]!r} {value}.")
+        points[index] = value
+    if spec.kind is PollKind.DOTS:
+        total = sum(points.values())
+        assert spec.dots is not None
+        if total > spec.dots:
+            raise BadInput(f"You have {spec.dots} dots to spread and used {total}. "
+                           "Take some off and vote again.")
+        if total == 0:
+            raise BadInput(f"Put at least one dot on an option. {vote_example(spec)}")
+    return Ballot(points=tuple(sorted(points.items())))
+
+
+def vote_example(spec: PollSpec, ref: str = "#N") -> str:
+    """An example of how to vote on this kind of poll."""
+    examples = {
+        PollKind.CHOICE: f"For example: vote {ref} 2",
+        PollKind.MULTI: f"For example: vote {ref} 1 3",
+        PollKind.RANKED: f"List options best first, for example: vote {ref} 3 1 2",
+        PollKind.SCORE: f"Give option=score pairs from 0 to {MAX_SCORE}, for example: "
+                        f"vote {ref} 1=5 2=3",
+        PollKind.DOTS: f"Give option=dots pairs using up to {spec.dots} dots, for example: "
+                       f"vote {ref} 1=3 2=2",
+        PollKind.CONSENT: f"For example: vote {ref} agree, or vote {ref} block and a reason",
+    }
+    return examples[spec.kind]
+
+
+def ballot_summary(spec: PollSpec, ballot: Ballot) -> str:
+    """What a ballot says, in a few words: "Park", "Park, then Library", "Park 5, Pier 2"."""
+    labels = spec.options
+    if spec.kind is PollKind.CONSENT:
+        assert ballot.stance is not None
+        return ballot.stance.value + (f" ({ballot.reason})" if ballot.reason else "")
+    if spec.kind is PollKind.RANKED:
+        return ", then ".join(labels[i] for i in ballot.picks)
+    if spec.kind in (PollKind.SCORE, PollKind.DOTS):
+        return ", ".join(f"{labels[i]} {v}" for i, v in ballot.points)
+    return ", ".join(labels[i] for i in ballot.picks)
+
+
+def describe_ballot(spec: PollSpec, ballot: Ballot) -> str:
+    """The ballot in words, for the voter's private confirmation only."""
+    lead = {
+        PollKind.CONSENT: "You said",
+        PollKind.RANKED: "Your ranking",
+        PollKind.SCORE: "Your scores",
+        PollKind.DOTS: "Your dots",
+    }.get(spec.kind, "You chose")
+    return f"{lead}: {ballot_summary(spec, ballot)}."

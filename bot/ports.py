@@ -1,0 +1,186 @@
+"""The interfaces the core needs from the outside world: a store and a clock.
+
+The core depends on these protocols only; ``storage/`` implements the store and
+the wiring (``roundtable/bootstrap.py``) picks the implementations.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from bot.model import Actor, Decision, Poll, PollSpec, SpaceRef, VoteReceipt
+
+
+class Clock(Protocol):
+    """Tells the time, in UTC."""
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware, in UTC."""
+        ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def now(self) -> datetime:
+        """The current time in UTC."""
+        return datetime.now(UTC)
+
+
+class FakeClock:
+    """A clock that only moves when told to: for the playground and for tests."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = start or datetime.now(UTC).replace(microsecond=0)
+
+    def now(self) -> datetime:
+        """The fake current time."""
+        return self._now
+
+    def advance(self, by: timedelta) -> datetime:
+        """Move the clock forward and return the new time."""
+        self._now += by
+        return self._now
+
+
+class Store(Protocol):
+    """Everything the core reads and writes. Implemented by ``storage.SqlStore``.
+
+    Ballots and participation are written together but kept in separate tables with
+    nothing linking them; see ``docs/anonymity.md``.
+    """
+
+    async def start(self) -> None:
+        """Create tables if needed and get ready to serve."""
+        ...
+
+    async def close(self) -> None:
+        """Finish pending writes and release connections."""
+        ...
+
+    # -- members and spaces -------------------------------------------------
+
+    async def touch_member(self, space: SpaceRef, actor: Actor, now: datetime) -> None:
+        """Record that ``actor`` belongs to ``space`` (cheap when already known)."""
+        ...
+
+    async def member_count(self, space: SpaceRef) -> int:
+        """How many members the space has: the people who can vote there."""
+        ...
+
+    async def member_keys(self, space: SpaceRef) -> list[str]:
+        """The identity keys of the space's members."""
+        ...
+
+    async def facilitators(self, space: SpaceRef) -> set[str]:
+        """Identity keys of the space's facilitators."""
+        ...
+
+    async def add_facilitator(self, space: SpaceRef, member: str) -> None:
+        """Make a member a facilitator of the space."""
+        ...
+
+    # -- polls ----------------------------------------------------------------
+
+    async def create_poll(
+        self, space: SpaceRef, creator: str, spec: PollSpec, salt: bytes, now: datetime
+    ) -> Poll:
+        """Store a new open poll with the next free number in its space."""
+        ...
+
+    async def find_poll(self, space: SpaceRef, number: int) -> Poll | None:
+        """The poll with this number in this space, if any."""
+        ...
+
+    async def get_poll(self, poll_id: int) -> Poll | None:
+        """The poll with this id, if any."""
+        ...
+
+    async def open_polls(self, space: SpaceRef) -> list[Poll]:
+        """Open polls in the space, oldest first."""
+        ...
+
+    async def poll_salt(self, poll_id: int) -> bytes | None:
+        """The poll's salt for voter tags; None once the poll has closed."""
+        ...
+
+    async def due_polls(self, now: datetime, stale_before: datetime) -> list[Poll]:
+        """Open polls whose closing time has come, and closings left unfinished.
+
+        A poll in CLOSING whose claim is older than ``stale_before`` was claimed by
+        a process that stopped before it finished; it is returned so that another
+        process can finish the count.
+        """
+        ...
+
+    # -- votes ----------------------------------------------------------------
+
+    async def record_vote(
+        self, poll_id: int, voter_tag: bytes, ballot: str, member: str, voter_name: str | None
+    ) -> VoteReceipt:
+        """Write or replace one ballot and mark the member as having voted.
+
+        Concurrent calls are written together in one short transaction (group
+        commit); each caller returns when the transaction holding its vote commits.
+
+        Raises:
+            PollClosed: The poll is no longer open (checked inside the transaction).
+        """
+        ...
+
+    async def voted_count(self, poll_id: int) -> int:
+        """How many members have voted in the poll."""
+        ...
+
+    async def has_voted(self, poll_id: int, member: str) -> bool:
+        """Whether the member has voted in the poll."""
+        ...
+
+    async def ballots(self, poll_id: int) -> list[tuple[str | None, str]]:
+        """All ballots of a poll as ``(voter_name, ballot)``.
+
+        ``voter_name`` is None on anonymous polls. The order carries no meaning.
+        """
+        ...
+
+    # -- closing --------------------------------------------------------------
+
+    async def claim_close(self, poll_id: int, now: datetime, stale_before: datetime) -> bool:
+        """Atomically stop voting on a poll so that this process may count it.
+
+        Succeeds for an OPEN poll, or a CLOSING one whose claim is older than
+        ``stale_before``. Returns False when another process holds the claim or
+        the poll has ended.
+        """
+        ...
+
+    async def finish_close(self, poll_id: int, decision: Decision) -> bool:
+        """Log the decision and shred the poll's voter tags and salt, in one transaction.
+
+        Only succeeds for a poll in CLOSING; returns False otherwise.
+        """
+        ...
+
+    async def cancel_poll(self, poll_id: int, decision: Decision) -> bool:
+        """End an OPEN poll without a count: delete its ballots and salt, log it.
+
+        Returns False when the poll was not open.
+        """
+        ...
+
+    async def decisions(self, space: SpaceRef | None = None, limit: int | None = None) -> list[
+        Decision
+    ]:
+        """Logged decisions, newest first; all spaces when ``space`` is None."""
+        ...
+
+    # -- adapter bookkeeping ----------------------------------------------------
+
+    async def remember_post(self, key: str, platform: str, ref: str) -> None:
+        """Remember where an adapter posted a message the core may update later."""
+        ...
+
+    async def find_post(self, key: str, platform: str) -> str | None:
+        """Where an adapter posted the message with this key, if it said."""
+        ...

@@ -1,0 +1,300 @@
+"""The core service: turns commands into effects, and timer ticks into closings."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from bot import commands as c
+from bot.anonymity import PROMISE, Keyring, new_salt
+from bot.cards import Card, Tone
+from bot.effects import Effect, Post, Reply, UpdatePost
+from bot.errors import NotAllowed, NotFound, PollClosed, RoundtableError
+from bot.help import help_card
+from bot.model import Actor, Decision, Outcome, Poll, PollKind, PollStatus, SpaceRef
+from bot.outcome import decide, rule_words
+from bot.polls import build_spec, describe_ballot, parse_ballot
+from bot.ports import Clock, Store
+from bot.records import ballot_from_json, ballot_to_json
+from bot.views import (
+    decisions_card,
+    message_card,
+    outcome_card,
+    participation,
+    poll_card,
+    polls_card,
+)
+
+log = logging.getLogger(__name__)
+
+#: A closing claimed this long ago and not finished was left by a process that stopped.
+CLOSING_LEASE = timedelta(minutes=5)
+#: Roles an adapter may vouch for that make someone a facilitator of every space it reports.
+FACILITATOR_ROLES = frozenset({"facilitator", "admin"})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Settings the core needs from the config file."""
+
+    timezone: str = "UTC"
+
+
+class Roundtable:
+    """The decision core. Adapters call ``handle``; the scheduler calls ``tick``.
+
+    Args:
+        store: Where everything is kept.
+        clock: Where the time comes from.
+        keyring: Makes anonymous voter tags from the master secret.
+        settings: Defaults from the config file.
+    """
+
+    def __init__(self, store: Store, clock: Clock, keyring: Keyring,
+                 settings: Settings | None = None) -> None:
+        self.store = store
+        self.clock = clock
+        self.keyring = keyring
+        self.settings = settings or Settings()
+        self._handlers: dict[type, Callable] = {
+            c.CreatePoll: self._create_poll,
+            c.CastVote: self._vote,
+            c.ListPolls: self._list_polls,
+            c.ShowResults: self._results,
+            c.ClosePoll: self._close_command,
+            c.CancelPoll: self._cancel,
+            c.ListDecisions: self._decisions,
+            c.Help: self._help,
+            c.MembersSeen: self._members_seen,
+        }
+
+    async def handle(self, command: c.Command) -> list[Effect]:
+        """Carry out one command and return what should be shown.
+
+        Never raises: a ``RoundtableError`` becomes a private reply with its message,
+        anything else a private apology (logged without the command's contents).
+        """
+        try:
+            effects = await self._handlers[type(command)](command)
+            # Only after success: a rejected command stores nothing, not even a presence.
+            await self._touch(command)
+            return effects
+        except RoundtableError as error:
+            return [self.error_reply(command.actor, command.space, error)]
+        except Exception:
+            # The type name only: the command may hold a ballot, and a ballot must never
+            # meet a name in a log line.
+            log.exception("unexpected error while handling %s", type(command).__name__)
+            return [Reply(command.actor, command.space, message_card(
+                "Sorry, something went wrong",
+                "That did not work because of a fault on our side. Nothing was changed by it "
+                "that you need to undo; please try again in a moment.", Tone.ERROR))]
+
+    def error_reply(self, actor: Actor, space: SpaceRef, error: RoundtableError) -> Reply:
+        """A private reply that explains an error to the person who caused it."""
+        return Reply(actor, space, message_card("That didn't work", error.message, Tone.ERROR))
+
+    async def tick(self, now: datetime | None = None) -> list[Effect]:
+        """Do whatever has fallen due: close polls whose time has come."""
+        now = now or self.clock.now()
+        effects: list[Effect] = []
+        for poll in await self.store.due_polls(now, now - CLOSING_LEASE):
+            try:
+                effects += await self._close(poll, now, by=None)
+            except Exception:
+                log.exception("closing a due poll failed")
+        return effects
+
+    # -- helpers ------------------------------------------------------------------
+
+    async def _touch(self, cmd: c.Command) -> None:
+        await self.store.touch_member(cmd.space, cmd.actor, self.clock.now())
+
+    def _tz(self, space: SpaceRef) -> str:
+        return self.settings.timezone
+
+    async def _poll(self, space: SpaceRef, number: int) -> Poll:
+        poll = await self.store.find_poll(space, number)
+        if poll is None:
+            raise NotFound(f"There is no poll #{number} here. Type polls to see the open ones.")
+        return poll
+
+    async def _may_manage(self, actor: Actor, space: SpaceRef, poll: Poll) -> bool:
+        if actor.key == poll.creator or actor.roles & FACILITATOR_ROLES:
+            return True
+        return actor.key in await self.store.facilitators(space)
+
+    async def _poll_card(self, poll: Poll) -> Card:
+        voted = await self.store.voted_count(poll.id)
+        eligible = await self.store.member_count(poll.space)
+        return poll_card(poll, voted, eligible, self._tz(poll.space))
+
+    # -- commands -------------------------------------------------------------------
+
+    async def _create_poll(self, cmd: c.CreatePoll) -> list[Effect]:
+        now = self.clock.now()
+        spec = build_spec(cmd, now, self._tz(cmd.space))
+        await self._touch(cmd)
+        poll = await self.store.create_poll(cmd.space, cmd.actor.key, spec, new_salt(), now)
+        eligible = await self.store.member_count(cmd.space)
+        kind = "proposal" if spec.kind is PollKind.CONSENT else "poll"
+        return [
+            Post(cmd.space, poll_card(poll, 0, eligible, self._tz(cmd.space)),
+                 key=f"poll:{poll.id}"),
+            Reply(cmd.actor, cmd.space, message_card(
+                f"Your {kind} {poll.ref} is up",
+                f"People can vote with: vote {poll.ref} ... You or a facilitator can end it "
+                f"with close {poll.ref}.", Tone.SUCCESS)),
+        ]
+
+    async def _vote(self, cmd: c.CastVote) -> list[Effect]:
+        poll = await self._poll(cmd.space, cmd.poll)
+        if not poll.is_open:
+            raise PollClosed(f"Poll {poll.ref} has closed, so it is not taking votes any more. "
+                             f"Type results {poll.ref} to see the outcome.")
+        closes_at = poll.spec.closes_at
+        if closes_at is not None and self.clock.now() >= closes_at:
+            # Its closing time has passed even if the count has not run yet.
+            raise PollClosed(f"Poll {poll.ref} closed at its closing time, so it is not taking "
+                             "votes any more. Its outcome will be posted here.")
+        ballot = parse_ballot(poll.spec, cmd.choices)
+        salt = await self.store.poll_salt(poll.id)
+        if salt is None:
+            raise PollClosed()
+        await self._touch(cmd)
+        receipt = await self.store.record_vote(
+            poll.id,
+            self.keyring.voter_tag(salt, cmd.actor.key),
+            ballot_to_json(ballot),
+            cmd.actor.key,
+            None if poll.spec.anonymous else (cmd.actor.name or cmd.actor.user_id),
+        )
+        eligible = await self.store.member_count(cmd.space)
+        first = "Your vote has been changed" if receipt.replaced else "Your vote is in"
+        promise = PROMISE if poll.spec.anonymous else "This is an open poll: names are shown."
+        text = (f"{describe_ballot(poll.spec, ballot)} You can change it until the poll closes. "
+                f"{promise}")
+        return [
+            Reply(cmd.actor, cmd.space, message_card(f"{first} on {poll.ref}", text, Tone.SUCCESS)),
+            UpdatePost(cmd.space, f"poll:{poll.id}",
+                       poll_card(poll, receipt.voted, eligible, self._tz(cmd.space))),
+        ]
+
+    async def _list_polls(self, cmd: c.ListPolls) -> list[Effect]:
+        polls = await self.store.open_polls(cmd.space)
+        entries = [(poll, await self.store.voted_count(poll.id)) for poll in polls]
+        eligible = await self.store.member_count(cmd.space)
+        return [Reply(cmd.actor, cmd.space, polls_card(entries, eligible, self._tz(cmd.space)))]
+
+    async def _results(self, cmd: c.ShowResults) -> list[Effect]:
+        poll = await self._poll(cmd.space, cmd.poll)
+        if poll.status in (PollStatus.CLOSED, PollStatus.CANCELLED):
+            decision = await self._decision_for(poll)
+            if poll.status is PollStatus.CANCELLED or decision is None:
+                card = message_card(f"Poll {poll.ref}", f"Poll {poll.ref} was cancelled; "
+                                    "nothing was counted.")
+            else:
+                card = outcome_card(poll, decision.outcome)
+            return [Reply(cmd.actor, cmd.space, card)]
+        voted = await self.store.voted_count(poll.id)
+        eligible = await self.store.member_count(cmd.space)
+        if poll.status is PollStatus.CLOSING or not poll.spec.show_results:
+            why = ("is being counted right now" if poll.status is PollStatus.CLOSING
+                   else "is anonymous, so its results stay hidden until it closes and nobody "
+                        "anchors on an early lead")
+            return [Reply(cmd.actor, cmd.space, message_card(
+                f"Results of {poll.ref}",
+                f"Poll {poll.ref} {why}. {participation(voted, eligible)}."))]
+        outcome = await self._count(poll, eligible)
+        return [Reply(cmd.actor, cmd.space, outcome_card(poll, outcome, live=True))]
+
+    async def _decision_for(self, poll: Poll) -> Decision | None:
+        for decision in await self.store.decisions(poll.space):
+            if decision.poll_number == poll.number:
+                return decision
+        return None
+
+    async def _close_command(self, cmd: c.ClosePoll) -> list[Effect]:
+        poll = await self._poll(cmd.space, cmd.poll)
+        if not poll.is_open:
+            raise PollClosed(f"Poll {poll.ref} has already ended. Type results {poll.ref} to "
+                             "see the outcome.")
+        if not await self._may_manage(cmd.actor, cmd.space, poll):
+            raise NotAllowed(f"Only the person who started {poll.ref} or a facilitator can close "
+                             "it. If you need more time or think it should close, ask them.")
+        effects = await self._close(poll, self.clock.now(), by=cmd.actor)
+        if not effects:
+            raise PollClosed(f"Poll {poll.ref} is already being closed.")
+        return effects
+
+    async def _count(self, poll: Poll, eligible: int) -> Outcome:
+        rows = await self.store.ballots(poll.id)
+        ballots = [(name, ballot_from_json(text)) for name, text in rows]
+        return decide(poll.spec, poll.number, ballots, eligible)
+
+    async def _close(self, poll: Poll, now: datetime, by: Actor | None) -> list[Effect]:
+        """Claim, count, log and shred; return the announcements. Empty if someone else won."""
+        if not await self.store.claim_close(poll.id, now, now - CLOSING_LEASE):
+            return []
+        eligible = await self.store.member_count(poll.space)
+        outcome = await self._count(poll, eligible)
+        if by is None and poll.spec.closes_at is not None:
+            # Closed by its timer: votes stopped at the closing time, even if the count ran later.
+            now = min(now, poll.spec.closes_at)
+        decision = self._decision(poll, outcome, PollStatus.CLOSED, now)
+        if not await self.store.finish_close(poll.id, decision):
+            return []
+        closed = replace(poll, status=PollStatus.CLOSED, closed_at=now)
+        return [
+            Post(poll.space, outcome_card(closed, outcome), key=f"outcome:{poll.id}"),
+            UpdatePost(poll.space, f"poll:{poll.id}",
+                       poll_card(closed, outcome.voted, eligible, self._tz(poll.space))),
+        ]
+
+    def _decision(self, poll: Poll, outcome: Outcome, status: PollStatus,
+                  now: datetime) -> Decision:
+        return Decision(
+            space=poll.space, poll_number=poll.number, question=poll.spec.question,
+            kind=poll.spec.kind, method=poll.spec.method, rule=rule_words(poll.spec),
+            options=poll.spec.options, status=status, outcome=outcome,
+            opened_at=poll.created_at, closed_at=now, anonymous=poll.spec.anonymous)
+
+    async def _cancel(self, cmd: c.CancelPoll) -> list[Effect]:
+        poll = await self._poll(cmd.space, cmd.poll)
+        if not poll.is_open:
+            raise PollClosed(f"Poll {poll.ref} has already ended.")
+        if not await self._may_manage(cmd.actor, cmd.space, poll):
+            raise NotAllowed(f"Only the person who started {poll.ref} or a facilitator can "
+                             "cancel it.")
+        now = self.clock.now()
+        voted = await self.store.voted_count(poll.id)
+        eligible = await self.store.member_count(cmd.space)
+        outcome = Outcome(summary="Cancelled.", reason="The poll was cancelled before it closed; "
+                          "nothing was counted and its ballots were deleted.",
+                          voted=voted, eligible=eligible)
+        decision = self._decision(poll, outcome, PollStatus.CANCELLED, now)
+        if not await self.store.cancel_poll(poll.id, decision):
+            raise PollClosed(f"Poll {poll.ref} has already ended.")
+        cancelled = replace(poll, status=PollStatus.CANCELLED, closed_at=now)
+        return [
+            Post(cmd.space, message_card(f"Poll {poll.ref} was cancelled",
+                                         f"{poll.spec.question} — nothing was counted and the "
+                                         "ballots were deleted.", Tone.WARNING)),
+            UpdatePost(cmd.space, f"poll:{poll.id}",
+                       poll_card(cancelled, voted, eligible, self._tz(cmd.space))),
+        ]
+
+    async def _decisions(self, cmd: c.ListDecisions) -> list[Effect]:
+        decisions = await self.store.decisions(cmd.space, cmd.limit)
+        return [Reply(cmd.actor, cmd.space, decisions_card(decisions))]
+
+    async def _members_seen(self, cmd: c.MembersSeen) -> list[Effect]:
+        now = self.clock.now()
+        for member in cmd.members:
+            await self.store.touch_member(cmd.space, member, now)
+        return []
+
+    async def _help(self, cmd: c.Help) -> list[Effect]:
+        return [Reply(cmd.actor, cmd.space, help_card(cmd.topic))]

@@ -1,0 +1,123 @@
+"""The ``roundtable`` command: run, console, export."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from roundtable.config import Config, ConfigError, load_config
+
+DEFAULT_CONFIG = "config.toml"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="roundtable",
+        description="Group decisions as equals, in Slack, Discord or a terminal playground.")
+    sub = parser.add_subparsers(dest="command")
+    run = sub.add_parser("run", help="start every platform with credentials set; "
+                                     "with none, open the playground")
+    run.add_argument("--config", help=f"config file (default: {DEFAULT_CONFIG} if present)")
+    console = sub.add_parser("console", help="the terminal playground")
+    console.add_argument("--config")
+    console.add_argument("--script", help="run the lines of this file, then stop")
+    console.add_argument("--db", help="database URL (default: from the config)")
+    export = sub.add_parser("export", help="write the decision log to standard output")
+    export.add_argument("what", choices=["decisions"])
+    export.add_argument("--format", choices=["json", "csv"], default="json")
+    export.add_argument("--config")
+    export.add_argument("--db", help="database URL (default: from the config)")
+    return parser
+
+
+def _config(path: str | None) -> Config:
+    if path is None and Path(DEFAULT_CONFIG).exists():
+        path = DEFAULT_CONFIG
+    return load_config(path)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``roundtable`` console script."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    command = args.command or "run"
+    try:
+        config = _config(getattr(args, "config", None))
+        if command == "export":
+            return asyncio.run(_export(config, args.format, args.db))
+        if command == "console":
+            return asyncio.run(_console(config, args.script, args.db))
+        return asyncio.run(_run(config))
+    except ConfigError as error:
+        print(f"roundtable: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _run(config: Config) -> int:
+    from roundtable.bootstrap import platforms_configured
+
+    platforms = platforms_configured(os.environ)
+    if platforms:
+        # The adapters arrive with their own issues; until then say so plainly.
+        print(f"Found credentials for {', '.join(platforms)}, but this version of Roundtable "
+              "does not include those adapters yet. Opening the playground instead.",
+              file=sys.stderr)
+    return await _console(config, None, None)
+
+
+async def _console(config: Config, script: str | None, db_url: str | None) -> int:
+    from adapters.console.playground import Playground
+    from bot.ports import FakeClock
+    from roundtable.bootstrap import build
+
+    clock = FakeClock()
+    app = await build(config, os.environ, clock, db_url)
+    try:
+        playground = Playground(app.core, clock, config.console.people, config.console.channel)
+        await playground.start()
+        if script is not None:
+            try:
+                lines = Path(script).read_text(encoding="utf-8").splitlines()
+            except OSError as error:
+                print(f"roundtable: cannot read the script {script}: {error.strerror}",
+                      file=sys.stderr)
+                return 2
+            await playground.run_lines(lines)
+        elif not sys.stdin.isatty():
+            await playground.run_lines(sys.stdin.read().splitlines())
+        else:
+            while playground.running:
+                try:
+                    line = await asyncio.to_thread(input, f"{playground.current}> ")
+                except EOFError:
+                    break
+                await playground.run_line(line)
+    finally:
+        await app.close()
+    return 0
+
+
+async def _export(config: Config, fmt: str, db_url: str | None) -> int:
+    from bot.export import decisions_csv, decisions_json
+    from bot.ports import SystemClock
+    from roundtable.bootstrap import build
+
+    app = await build(config, os.environ, SystemClock(), db_url)
+    try:
+        decisions = await app.store.decisions(None)
+    finally:
+        await app.close()
+    text = decisions_json(decisions) + "\n" if fmt == "json" else decisions_csv(decisions)
+    sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""Sessions, turn-taking and dialect differences shared by every part of ``SqlStore``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.engine import READ_ONLY, is_single_connection
+
+
+def upsert(dialect_name: str, table: Table) -> Any:
+    """An INSERT that supports ``on_conflict_do_update`` / ``on_conflict_do_nothing``."""
+    if dialect_name == "sqlite":
+        return sqlite.insert(table)
+    if dialect_name == "postgresql":
+        return postgresql.insert(table)
+    raise NotImplementedError(f"the store supports SQLite and PostgreSQL, not {dialect_name}")
+
+
+class Gates:
+    """Who must take turns inside this process.
+
+    SQLite has one writer at a time. Queuing writers on an asyncio lock is cheaper
+    than letting them collide on the file lock, where SQLite's busy handler sleeps
+    in steps of milliseconds. Other processes are still held off by
+    ``busy_timeout``. An in-memory database has a single shared connection, so
+    reads queue too. PostgreSQL needs no turns.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._write: asyncio.Lock | None = None
+        self._read: asyncio.Lock | None = None
+        if engine.dialect.name == "sqlite":
+            self._write = asyncio.Lock()
+            if is_single_connection(engine):
+                self._read = self._write
+
+    def writing(self) -> AbstractAsyncContextManager[Any]:
+        """Hold this while a write transaction is open."""
+        return self._write if self._write is not None else nullcontext()
+
+    def reading(self) -> AbstractAsyncContextManager[Any]:
+        """Hold this while a read transaction is open."""
+        return self._read if self._read is not None else nullcontext()
+
+
+class StoreBase:
+    """Holds the engine and hands out read and write sessions.
+
+    Args:
+        engine: From ``storage.make_engine``.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._dialect = engine.dialect.name
+        self._gates = Gates(engine)
+        self._closed = False
+        self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+        # Reads start with a deferred BEGIN on SQLite, so in WAL mode they never wait
+        # for the writer's lock.
+        self._readers = async_sessionmaker(
+            engine.execution_options(**{READ_ONLY: True}),
+            class_=AsyncSession,
+            expire_on_commit=False,
+        )
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The engine the store writes through (for exports, checks and tests)."""
+        return self._engine
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError("the store is closed")
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[AsyncSession]:
+        """A session inside a write transaction that commits on a clean exit."""
+        async with self._gates.writing(), self._sessions() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[AsyncSession]:
+        """A session for reading; its transaction is rolled back at the end."""
+        async with self._gates.reading(), self._readers() as session:
+            yield session

@@ -1,0 +1,85 @@
+"""Building the async engine: SQLite (file or memory) or PostgreSQL by URL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import StaticPool
+
+#: Execution option: start this connection's transactions with a plain (deferred) BEGIN.
+#: Reads use it so that, in WAL mode, they never wait for the writer.
+READ_ONLY = "roundtable_read_only"
+#: Execution option: emit no BEGIN at all, for statements that must run outside a
+#: transaction (e.g. a WAL checkpoint).
+NO_BEGIN = "roundtable_no_begin"
+
+_SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA busy_timeout=5000",
+    # Deleted content (shredded salts, cleared tags) is overwritten, not just unlinked.
+    "PRAGMA secure_delete=ON",
+    "PRAGMA foreign_keys=ON",
+)
+
+
+def make_engine(url: str) -> AsyncEngine:
+    """An async engine for ``url``, set up for the store.
+
+    Parameters are hidden from error messages and logs, so a failing statement
+    never shows a ballot or an identity. SQLite gets WAL, ``secure_delete`` and
+    ``BEGIN IMMEDIATE`` transactions; an in-memory SQLite database shares one
+    connection (``StaticPool``) so that every session sees the same data.
+
+    Args:
+        url: e.g. ``sqlite+aiosqlite:///roundtable.db``, ``sqlite+aiosqlite://``
+            or ``postgresql+asyncpg://user@host/db``.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_async_engine(parsed, hide_parameters=True)
+    options: dict[str, Any] = {}
+    if is_memory_sqlite(parsed):
+        options["poolclass"] = StaticPool
+    engine = create_async_engine(parsed, hide_parameters=True, **options)
+    _install_sqlite_hooks(engine)
+    return engine
+
+
+def is_memory_sqlite(url: URL) -> bool:
+    """Whether a SQLite URL names a private in-memory database."""
+    database = url.database or ""
+    return database in ("", ":memory:") or url.query.get("mode") == "memory"
+
+
+def is_single_connection(engine: AsyncEngine) -> bool:
+    """Whether every session shares one DBAPI connection, so they must take turns."""
+    return isinstance(engine.sync_engine.pool, StaticPool)
+
+
+def _install_sqlite_hooks(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take BEGIN away from the driver so that the "begin" hook below decides how
+        # each transaction starts.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            for pragma in _SQLITE_PRAGMAS:
+                cursor.execute(pragma)
+        finally:
+            cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        options = connection.get_execution_options()
+        if options.get(NO_BEGIN):
+            return
+        # IMMEDIATE takes the write lock up front: a deferred transaction that later
+        # writes can fail with SQLITE_BUSY without waiting for busy_timeout.
+        connection.exec_driver_sql("BEGIN" if options.get(READ_ONLY) else "BEGIN IMMEDIATE")

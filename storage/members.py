@@ -1,0 +1,125 @@
+"""Members, facilitators and adapter post references: the small, cached part of the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col, select
+
+from bot.model import Actor, SpaceRef
+from storage.base import StoreBase, upsert
+from storage.batch import GroupCommit
+from storage.cache import TtlCache
+from storage.tables import FacilitatorRow, PostRefRow, SpaceMemberRow, utc
+
+#: Seconds a cached member count may lag behind members added by another process.
+_COUNT_TTL = 5.0
+#: Display names are only cosmetic, so a rename made elsewhere may take this long to stick.
+_NAME_TTL = 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Touch:
+    space: str
+    member: str
+    name: str
+    now: datetime
+
+
+class MemberMethods(StoreBase):
+    """The member, facilitator and post-reference methods of ``SqlStore``."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__(engine)
+        self._names: TtlCache[tuple[str, str], str] = TtlCache(_NAME_TTL, max_size=100_000)
+        self._counts: TtlCache[str, int] = TtlCache(_COUNT_TTL)
+        # A crowd voting for the first time also joins at once: group those writes too.
+        self._touches: GroupCommit[_Touch, None] = GroupCommit(
+            self._write_touches, "roundtable-members"
+        )
+        table = SpaceMemberRow.__table__
+        stmt = upsert(self._dialect, table)
+        self._upsert_member = stmt.on_conflict_do_update(
+            index_elements=[table.c.space, table.c.member],
+            set_={"name": stmt.excluded.name},
+            where=table.c.name != stmt.excluded.name,
+        )
+
+    async def touch_member(self, space: SpaceRef, actor: Actor, now: datetime) -> None:
+        """Record that ``actor`` belongs to ``space``; no write when nothing changed."""
+        key = (space.key, actor.key)
+        if self._names.get(key) == actor.name:
+            return
+        self._check_open()
+        await self._touches.submit(_Touch(space.key, actor.key, actor.name, utc(now)))
+        self._names.put(key, actor.name)
+        self._counts.drop(space.key)
+
+    async def _write_touches(self, batch: list[_Touch]) -> list[Exception | None]:
+        # The latest name wins; joined_at is only ever set by the first insert.
+        latest = {(touch.space, touch.member): touch for touch in batch}
+        rows = [
+            {"space": t.space, "member": t.member, "name": t.name, "joined_at": t.now}
+            for t in latest.values()
+        ]
+        async with self._write() as session:
+            await session.exec(self._upsert_member, params=rows)
+        return [None] * len(batch)
+
+    async def member_count(self, space: SpaceRef) -> int:
+        """How many members the space has."""
+        cached = self._counts.get(space.key)
+        if cached is not None:
+            return cached
+        stamp = self._counts.stamp()
+        async with self._read() as session:
+            count = (
+                await session.exec(select(func.count()).where(SpaceMemberRow.space == space.key))
+            ).one()
+        self._counts.put(space.key, count, stamp=stamp)
+        return count
+
+    async def member_keys(self, space: SpaceRef) -> list[str]:
+        """The identity keys of the space's members, sorted."""
+        async with self._read() as session:
+            result = await session.exec(
+                select(SpaceMemberRow.member)
+                .where(SpaceMemberRow.space == space.key)
+                .order_by(col(SpaceMemberRow.member))
+            )
+            return list(result.all())
+
+    async def facilitators(self, space: SpaceRef) -> set[str]:
+        """Identity keys of the space's facilitators."""
+        async with self._read() as session:
+            result = await session.exec(
+                select(FacilitatorRow.member).where(FacilitatorRow.space == space.key)
+            )
+            return set(result.all())
+
+    async def add_facilitator(self, space: SpaceRef, member: str) -> None:
+        """Make ``member`` a facilitator of the space (no-op if already one)."""
+        stmt = upsert(self._dialect, FacilitatorRow.__table__).values(
+            space=space.key, member=member
+        )
+        async with self._write() as session:
+            await session.exec(stmt.on_conflict_do_nothing())
+
+    async def remember_post(self, key: str, platform: str, ref: str) -> None:
+        """Remember (or update) where an adapter posted the message with this key."""
+        table = PostRefRow.__table__
+        stmt = upsert(self._dialect, table).values(key=key, platform=platform, ref=ref)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.key, table.c.platform], set_={"ref": stmt.excluded.ref}
+        )
+        async with self._write() as session:
+            await session.exec(stmt)
+
+    async def find_post(self, key: str, platform: str) -> str | None:
+        """Where the message with this key was posted, if known."""
+        async with self._read() as session:
+            row = await session.get(PostRefRow, (key, platform))
+        return row.ref if row else None

@@ -1,0 +1,297 @@
+"""``SqlStore``: the ``bot.ports.Store`` protocol over SQLModel and SQLAlchemy (async).
+
+This module holds polls, votes and closing; members and post references are in
+``storage.members``, the shared session plumbing in ``storage.base``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import SQLModel, col, select
+
+from bot.errors import PollClosed
+from bot.model import Decision, Poll, PollSpec, PollStatus, SpaceRef, VoteReceipt
+from storage import closing
+from storage.cache import TtlCache
+from storage.convert import decision_from_row, new_poll_row, poll_from_row
+from storage.engine import NO_BEGIN, is_single_connection
+from storage.members import MemberMethods
+from storage.tables import BallotRow, DecisionRow, ParticipationRow, PollRow, PollSecretRow
+from storage.votes import VoteRequest, VoteWriter
+
+logger = logging.getLogger(__name__)
+
+_ENDED = (PollStatus.CLOSED, PollStatus.CANCELLED)
+#: Attempts at a poll number before giving up (two processes may pick the same one).
+_NUMBER_ATTEMPTS = 10
+#: Seconds a cached poll status or salt may lag behind a change made by another process.
+_SHORT_TTL = 5.0
+
+
+class SqlStore(MemberMethods):
+    """The store the core talks to (``bot.ports.Store``), on SQLite or PostgreSQL.
+
+    Caches only speed up the vote path; every vote re-checks its poll's status in
+    the transaction that writes it.
+
+    Args:
+        engine: From ``storage.make_engine``; the store disposes of it on ``close()``.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__(engine)
+        self._votes = VoteWriter(engine, self._gates, self._forget_polls)
+        # Creations in this process take turns, so only other processes can take the
+        # number this one just read.
+        self._numbering = asyncio.Lock()
+        self._polls: TtlCache[int, Poll] = TtlCache(_SHORT_TTL)
+        self._poll_ids: TtlCache[tuple[str, int], int] = TtlCache(None)
+        self._salts: TtlCache[int, bytes] = TtlCache(_SHORT_TTL)
+
+    async def start(self) -> None:
+        """Create the tables that do not exist yet."""
+        async with self._gates.writing(), self._engine.begin() as conn:
+            await conn.run_sync(SQLModel.metadata.create_all)
+
+    async def close(self) -> None:
+        """Write the votes still queued, then release every connection."""
+        self._closed = True
+        await self._touches.close()
+        await self._votes.close()
+        await self._engine.dispose()
+
+    # -- polls ------------------------------------------------------------------------
+
+    async def create_poll(
+        self, space: SpaceRef, creator: str, spec: PollSpec, salt: bytes, now: datetime
+    ) -> Poll:
+        """Store a new open poll with the next free number in its space, and its salt."""
+        async with self._numbering:
+            for attempt in range(1, _NUMBER_ATTEMPTS + 1):
+                try:
+                    row = await self._insert_poll(space, creator, spec, salt, now)
+                    break
+                except IntegrityError:
+                    # Another process took the number between our SELECT and INSERT.
+                    if attempt == _NUMBER_ATTEMPTS:
+                        raise
+        poll = poll_from_row(row)
+        self._remember(poll)
+        self._salts.put(poll.id, salt)
+        return poll
+
+    async def _insert_poll(
+        self, space: SpaceRef, creator: str, spec: PollSpec, salt: bytes, now: datetime
+    ) -> PollRow:
+        async with self._write() as session:
+            top = (
+                await session.exec(
+                    select(func.max(PollRow.number)).where(PollRow.space == space.key)
+                )
+            ).one()
+            row = new_poll_row(space, (top or 0) + 1, creator, spec, now)
+            session.add(row)
+            await session.flush()
+            assert row.id is not None
+            session.add(PollSecretRow(poll_id=row.id, salt=salt))
+        return row
+
+    async def find_poll(self, space: SpaceRef, number: int) -> Poll | None:
+        """The poll with this number in this space, if any."""
+        poll_id = self._poll_ids.get((space.key, number))
+        if poll_id is not None and (poll := self._polls.get(poll_id)) is not None:
+            return poll
+        stamp = self._polls.stamp()
+        async with self._read() as session:
+            row = (
+                await session.exec(
+                    select(PollRow).where(PollRow.space == space.key, PollRow.number == number)
+                )
+            ).first()
+        return self._remember(poll_from_row(row), stamp) if row else None
+
+    async def get_poll(self, poll_id: int) -> Poll | None:
+        """The poll with this id, if any."""
+        poll = self._polls.get(poll_id)
+        if poll is not None:
+            return poll
+        stamp = self._polls.stamp()
+        async with self._read() as session:
+            row = await session.get(PollRow, poll_id)
+        return self._remember(poll_from_row(row), stamp) if row else None
+
+    async def open_polls(self, space: SpaceRef) -> list[Poll]:
+        """Open polls in the space, oldest first."""
+        stamp = self._polls.stamp()
+        async with self._read() as session:
+            rows = (
+                await session.exec(
+                    select(PollRow)
+                    .where(PollRow.space == space.key, PollRow.status == PollStatus.OPEN.value)
+                    .order_by(col(PollRow.number))
+                )
+            ).all()
+        return [self._remember(poll_from_row(row), stamp) for row in rows]
+
+    async def poll_salt(self, poll_id: int) -> bytes | None:
+        """The poll's salt; None once the poll has ended and the salt is shredded."""
+        salt = self._salts.get(poll_id)
+        if salt is not None:
+            return salt
+        stamp = self._salts.stamp()
+        async with self._read() as session:
+            secret = await session.get(PollSecretRow, poll_id)
+        if secret is None:
+            return None
+        self._salts.put(poll_id, secret.salt, stamp=stamp)
+        return secret.salt
+
+    async def due_polls(self, now: datetime, stale_before: datetime) -> list[Poll]:
+        """Open polls past their closing time, and CLOSING claims older than ``stale_before``."""
+        due = and_(
+            col(PollRow.status) == PollStatus.OPEN.value,
+            col(PollRow.closes_at).is_not(None),
+            col(PollRow.closes_at) <= now,
+        )
+        stale = and_(
+            col(PollRow.status) == PollStatus.CLOSING.value,
+            col(PollRow.closing_since) < stale_before,
+        )
+        stamp = self._polls.stamp()
+        async with self._read() as session:
+            rows = (
+                await session.exec(
+                    select(PollRow)
+                    .where(or_(due, stale))
+                    .order_by(col(PollRow.closes_at).nulls_first(), col(PollRow.id))
+                )
+            ).all()
+        return [self._remember(poll_from_row(row), stamp) for row in rows]
+
+    def _remember(self, poll: Poll, stamp: int | None = None) -> Poll:
+        # An ended poll never changes again, so it may stay cached without expiry.
+        self._polls.put(poll.id, poll, forever=poll.status in _ENDED, stamp=stamp)
+        self._poll_ids.put((poll.space.key, poll.number), poll.id)
+        return poll
+
+    def _forget_polls(self, poll_ids: set[int]) -> None:
+        for poll_id in poll_ids:
+            self._polls.drop(poll_id)
+            self._salts.drop(poll_id)
+
+    # -- votes --------------------------------------------------------------------------
+
+    async def record_vote(
+        self, poll_id: int, voter_tag: bytes, ballot: str, member: str, voter_name: str | None
+    ) -> VoteReceipt:
+        """Write or replace one ballot and mark the member as having voted (group commit).
+
+        Raises:
+            PollClosed: The poll is not open (checked inside the writing transaction).
+        """
+        self._check_open()
+        # Built (and so checked) here, so that a bad value fails its own caller only.
+        vote = VoteRequest(poll_id, voter_tag, ballot, member, voter_name)
+        cached = self._polls.get(poll_id)
+        # No poll ever goes back to OPEN, so a cached other status is final for voting.
+        if cached is not None and cached.status is not PollStatus.OPEN:
+            raise PollClosed()
+        return await self._votes.submit(vote)
+
+    async def voted_count(self, poll_id: int) -> int:
+        """How many members have voted in the poll."""
+        async with self._read() as session:
+            return (
+                await session.exec(select(func.count()).where(ParticipationRow.poll_id == poll_id))
+            ).one()
+
+    async def has_voted(self, poll_id: int, member: str) -> bool:
+        """Whether the member has voted in the poll."""
+        async with self._read() as session:
+            found = await session.get(ParticipationRow, (poll_id, member))
+        return found is not None
+
+    async def ballots(self, poll_id: int) -> list[tuple[str | None, str]]:
+        """All ballots of the poll as ``(voter_name, ballot)``, ordered by their random ids."""
+        async with self._read() as session:
+            result = await session.exec(
+                select(BallotRow.voter_name, BallotRow.ballot)
+                .where(BallotRow.poll_id == poll_id)
+                .order_by(col(BallotRow.id))
+            )
+            return [(name, ballot) for name, ballot in result.all()]
+
+    # -- closing --------------------------------------------------------------------------
+
+    async def claim_close(self, poll_id: int, now: datetime, stale_before: datetime) -> bool:
+        """Stop voting on an OPEN poll (or take over a stale claim); True if this call won."""
+        table = PollRow.__table__
+        claimable = or_(
+            table.c.status == PollStatus.OPEN.value,
+            and_(
+                table.c.status == PollStatus.CLOSING.value,
+                table.c.closing_since < stale_before,
+            ),
+        )
+        stmt = (
+            update(table)
+            .where(table.c.id == poll_id, claimable)
+            .values(status=PollStatus.CLOSING.value, closing_since=now)
+        )
+        async with self._write() as session:
+            changed = (await session.exec(stmt)).rowcount == 1
+        self._polls.drop(poll_id)
+        return changed
+
+    async def finish_close(self, poll_id: int, decision: Decision) -> bool:
+        """Log the decision and shred voter tags and salt in one transaction (CLOSING only)."""
+        async with self._write() as session:
+            done = await closing.finish_close(session, poll_id, decision)
+        return await self._ended(poll_id, done)
+
+    async def cancel_poll(self, poll_id: int, decision: Decision) -> bool:
+        """End an OPEN poll without a count: delete its ballots and salt, log it."""
+        async with self._write() as session:
+            done = await closing.cancel_poll(session, poll_id, decision)
+        return await self._ended(poll_id, done)
+
+    async def _ended(self, poll_id: int, done: bool) -> bool:
+        self._forget_polls({poll_id})
+        if done:
+            await self._checkpoint()
+        return done
+
+    async def _checkpoint(self) -> None:
+        """Empty SQLite's WAL file, which still holds page images with the shredded rows.
+
+        Best effort: a busy database only means the old frames linger until reused.
+        """
+        if self._dialect != "sqlite" or is_single_connection(self._engine):
+            return
+        try:
+            async with self._gates.writing(), self._engine.connect() as conn:
+                outside = await conn.execution_options(**{NO_BEGIN: True})
+                await outside.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except Exception as exc:
+            logger.info("WAL checkpoint after closing a poll did not run (%s)", type(exc).__name__)
+
+    async def decisions(
+        self, space: SpaceRef | None = None, limit: int | None = None
+    ) -> list[Decision]:
+        """Logged decisions, newest first; all spaces when ``space`` is None."""
+        query = select(DecisionRow).order_by(
+            col(DecisionRow.closed_at).desc(), col(DecisionRow.id).desc()
+        )
+        if space is not None:
+            query = query.where(DecisionRow.space == space.key)
+        if limit is not None:
+            query = query.limit(limit)
+        async with self._read() as session:
+            rows = (await session.exec(query)).all()
+        return [decision_from_row(row) for row in rows]

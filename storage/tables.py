@@ -1,0 +1,187 @@
+"""SQLModel tables for the store.
+
+Ballots and participation live in separate tables with nothing linking them: a
+ballot has a random id, no timestamp, no member key and no sequential id. See the
+"Anonymity" section of the design notes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import DateTime, TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def utc(moment: datetime) -> datetime:
+    """``moment`` in UTC; a naive datetime is refused rather than guessed at.
+
+    Raises:
+        ValueError: ``moment`` has no time zone.
+    """
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("naive datetimes are not stored; pass a timezone-aware UTC time")
+    return moment.astimezone(UTC)
+
+
+class AwareDateTime(TypeDecorator[datetime]):
+    """A timestamp that is timezone-aware UTC on the way in and on the way out.
+
+    SQLite has no time zones and hands back naive values; PostgreSQL gets TIMESTAMPTZ.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Refuse naive datetimes and store everything as UTC."""
+        if value is None:
+            return None
+        value = utc(value)
+        # SQLite keeps text; a fixed UTC form keeps string comparison in SQL correct.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        """Give back an aware UTC datetime whatever the driver returned."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _when(*, nullable: bool = False) -> Any:
+    return Field(default=None, sa_type=AwareDateTime(), nullable=nullable)
+
+
+class SpaceMemberRow(SQLModel, table=True):
+    """A person known to belong to a space: the people who can vote there."""
+
+    __tablename__ = "space_member"
+
+    space: str = Field(primary_key=True)
+    member: str = Field(primary_key=True)
+    name: str = ""
+    joined_at: datetime = _when()
+
+
+class FacilitatorRow(SQLModel, table=True):
+    """A member who may run polls and settings in a space."""
+
+    __tablename__ = "facilitator"
+
+    space: str = Field(primary_key=True)
+    member: str = Field(primary_key=True)
+
+
+class PollRow(SQLModel, table=True):
+    """A poll: its spec (fixed at creation) and where it is in its life."""
+
+    __tablename__ = "poll"
+    __table_args__ = (
+        UniqueConstraint("space", "number", name="uq_poll_space_number"),
+        Index("ix_poll_status_closes_at", "status", "closes_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    space: str
+    platform: str
+    workspace: str
+    channel: str
+    number: int
+    creator: str
+    question: str = Field(sa_type=Text)
+    options: str = Field(sa_type=Text)
+    kind: str
+    method: str
+    anonymous: bool = True
+    show_results: bool = False
+    quorum_count: int | None = None
+    quorum_percent: float | None = None
+    threshold: float | None = None
+    closes_at: datetime | None = _when(nullable=True)
+    max_picks: int | None = None
+    dots: int | None = None
+    status: str
+    created_at: datetime = _when()
+    closed_at: datetime | None = _when(nullable=True)
+    closing_since: datetime | None = _when(nullable=True)
+
+
+class PollSecretRow(SQLModel, table=True):
+    """A poll's salt, alone in its table so that deleting the row shreds it cleanly."""
+
+    __tablename__ = "poll_secret"
+
+    poll_id: int = Field(primary_key=True, foreign_key="poll.id")
+    salt: bytes = Field(sa_type=LargeBinary)
+
+
+class ParticipationRow(SQLModel, table=True):
+    """That a member has voted in a poll: nothing about when or how.
+
+    Without a rowid on SQLite the rows are kept in key order, not in voting order.
+    """
+
+    __tablename__ = "participation"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    poll_id: int = Field(primary_key=True, foreign_key="poll.id")
+    member: str = Field(primary_key=True)
+
+
+class BallotRow(SQLModel, table=True):
+    """One ballot. ``voter_tag`` lets a voter replace it while open; it is cleared at close.
+
+    WITHOUT ROWID on SQLite: a hidden rowid would follow insertion order and let
+    ballots be lined up with participation rows.
+    """
+
+    __tablename__ = "ballot"
+    __table_args__ = (
+        UniqueConstraint("poll_id", "voter_tag", name="uq_ballot_poll_tag"),
+        {"sqlite_with_rowid": False},
+    )
+
+    id: str = Field(primary_key=True)
+    poll_id: int = Field(foreign_key="poll.id")
+    voter_tag: bytes | None = Field(default=None, sa_type=LargeBinary, nullable=True)
+    voter_name: str | None = None
+    ballot: str = Field(sa_type=Text)
+
+
+class DecisionRow(SQLModel, table=True):
+    """An entry in the decision log, with the outcome as JSON."""
+
+    __tablename__ = "decision"
+    __table_args__ = (Index("ix_decision_space_closed_at", "space", "closed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    space: str
+    platform: str
+    workspace: str
+    channel: str
+    poll_number: int
+    question: str = Field(sa_type=Text)
+    kind: str
+    method: str
+    rule: str
+    options: str = Field(sa_type=Text)
+    status: str
+    outcome: str = Field(sa_type=Text)
+    anonymous: bool = True
+    opened_at: datetime = _when()
+    closed_at: datetime = _when()
+
+
+class PostRefRow(SQLModel, table=True):
+    """Where an adapter posted a message that the core may update later."""
+
+    __tablename__ = "post_ref"
+
+    key: str = Field(primary_key=True)
+    platform: str = Field(primary_key=True)
+    ref: str

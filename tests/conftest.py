@@ -1,0 +1,70 @@
+"""Shared fixtures: a real core on a temporary SQLite file, driven like the playground."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from adapters.console.playground import Playground
+from bot.anonymity import Keyring
+from bot.ports import FakeClock
+from bot.service import Roundtable, Settings
+from storage import SqlStore, make_engine
+
+#: A Wednesday, so "friday 17:00" is two days ahead.
+START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+SECRET = bytes(range(32))
+
+
+class Driver:
+    """A playground whose output is captured, so a test reads what a person would."""
+
+    def __init__(self, playground: Playground, lines: list[str]) -> None:
+        self.playground = playground
+        self.lines = lines
+
+    async def say(self, line: str) -> str:
+        """Run one line and return everything the bot printed for it."""
+        start = len(self.lines)
+        await self.playground.run_line(line)
+        return "\n".join(self.lines[start:])
+
+    @property
+    def core(self) -> Roundtable:
+        return self.playground.core
+
+    @property
+    def clock(self) -> FakeClock:
+        return self.playground.clock
+
+
+@pytest.fixture
+def db_url(tmp_path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'roundtable.db'}"
+
+
+@pytest.fixture
+async def store(db_url):
+    store = SqlStore(make_engine(db_url))
+    await store.start()
+    yield store
+    await store.close()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+@pytest.fixture
+def core(store, clock) -> Roundtable:
+    return Roundtable(store, clock, Keyring(SECRET), Settings(timezone="Europe/London"))
+
+
+@pytest.fixture
+async def driver(core, clock) -> Driver:
+    lines: list[str] = []
+    playground = Playground(core, clock, ["alice", "bob", "carol"], write=lines.append)
+    await playground.start()
+    return Driver(playground, lines)
