@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from sqlalchemy import event
@@ -38,6 +39,7 @@ def make_engine(url: str) -> AsyncEngine:
         url: e.g. ``sqlite+aiosqlite:///roundtable.db``, ``sqlite+aiosqlite://``
             or ``postgresql+asyncpg://user@host/db``.
     """
+    _quiet_driver_logs()
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(parsed, hide_parameters=True)
@@ -47,6 +49,13 @@ def make_engine(url: str) -> AsyncEngine:
     engine = create_async_engine(parsed, hide_parameters=True, **options)
     _install_sqlite_hooks(engine)
     return engine
+
+
+def _quiet_driver_logs() -> None:
+    # aiosqlite logs every statement *with its parameters* at DEBUG, which would put ballots
+    # and voter tags in the log of anyone who turns on debug logging. SQLAlchemy's own
+    # logging is covered by hide_parameters.
+    logging.getLogger("aiosqlite").setLevel(max(logging.INFO, logging.getLogger("aiosqlite").level))
 
 
 def is_memory_sqlite(url: URL) -> bool:
