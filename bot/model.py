@@ -155,6 +155,9 @@ class PollSpec:
     closes_at: datetime | None = None
     max_picks: int | None = None
     dots: int | None = None
+    #: Lead times, in seconds before closing, for reminders to members who have not voted.
+    #: Empty means no reminders.
+    reminders: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -255,3 +258,61 @@ class Decision:
     opened_at: datetime
     closed_at: datetime
     anonymous: bool = True
+
+
+class JobKind(StrEnum):
+    """Timed work the database remembers."""
+
+    #: Close a poll at its closing time.
+    CLOSE = "close"
+    #: Remind members who have not voted; ``data`` holds the lead time in seconds.
+    REMIND = "remind"
+    #: One occurrence of a recurring schedule.
+    OCCUR = "occur"
+
+
+@dataclass(frozen=True)
+class NewJob:
+    """A job to add. A job given with ``create_poll`` and no ``poll_id`` belongs to the new poll."""
+
+    kind: JobKind
+    due_at: datetime
+    poll_id: int | None = None
+    schedule_id: int | None = None
+    #: Small JSON text with kind-specific details (never a ballot or a name).
+    data: str = "{}"
+
+
+@dataclass(frozen=True)
+class Job:
+    """A claimed job, ready to run."""
+
+    id: int
+    kind: JobKind
+    due_at: datetime
+    poll_id: int | None
+    schedule_id: int | None
+    data: str
+    #: How many earlier runs failed.
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A recurring check-in (or poll) in a space.
+
+    Exactly one of ``cron`` and ``every_seconds`` is set. ``options`` empty means a
+    check-in message; otherwise each occurrence opens a poll with these options.
+    """
+
+    id: int
+    space: SpaceRef
+    number: int
+    creator: str
+    text: str
+    cron: str | None
+    every_seconds: int | None
+    timezone: str
+    options: tuple[str, ...] = ()
+    #: How long each occurrence's poll stays open, in seconds (None: until closed by hand).
+    poll_seconds: int | None = None

@@ -6,10 +6,21 @@ the wiring (``roundtable/bootstrap.py``) picks the implementations.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from bot.model import Actor, Decision, Poll, PollSpec, SpaceRef, VoteReceipt
+from bot.model import (
+    Actor,
+    Decision,
+    Job,
+    NewJob,
+    Poll,
+    PollSpec,
+    Schedule,
+    SpaceRef,
+    VoteReceipt,
+)
 
 
 class Clock(Protocol):
@@ -42,6 +53,10 @@ class FakeClock:
         """Move the clock forward and return the new time."""
         self._now += by
         return self._now
+
+    def set(self, at: datetime) -> None:
+        """Put the clock at ``at`` (never backwards)."""
+        self._now = max(self._now, at)
 
 
 class Store(Protocol):
@@ -84,9 +99,19 @@ class Store(Protocol):
     # -- polls ----------------------------------------------------------------
 
     async def create_poll(
-        self, space: SpaceRef, creator: str, spec: PollSpec, salt: bytes, now: datetime
+        self,
+        space: SpaceRef,
+        creator: str,
+        spec: PollSpec,
+        salt: bytes,
+        now: datetime,
+        jobs: Sequence[NewJob] = (),
     ) -> Poll:
-        """Store a new open poll with the next free number in its space."""
+        """Store a new open poll with the next free number in its space.
+
+        ``jobs`` (its closing and reminders) are added in the same transaction; those
+        without a ``poll_id`` get the new poll's id.
+        """
         ...
 
     async def find_poll(self, space: SpaceRef, number: int) -> Poll | None:
@@ -183,4 +208,103 @@ class Store(Protocol):
 
     async def find_post(self, key: str, platform: str) -> str | None:
         """Where an adapter posted the message with this key, if it said."""
+        ...
+
+    # -- timed work (see docs/timing.md) ------------------------------------------
+
+    async def add_jobs(self, jobs: Sequence[NewJob]) -> None:
+        """Add jobs in one transaction."""
+        ...
+
+    async def claim_jobs(
+        self, worker: str, now: datetime, lease_until: datetime, limit: int
+    ) -> list[Job]:
+        """Atomically claim up to ``limit`` due jobs for ``worker``, earliest first.
+
+        A job is due when it is not done, ``due_at <= now``, and it is unclaimed or its
+        lease has run out (its worker stopped). Two workers never get the same job while
+        a lease holds: a conditional UPDATE (``FOR UPDATE SKIP LOCKED`` on PostgreSQL).
+        """
+        ...
+
+    async def finish_jobs(
+        self, done: Sequence[tuple[int, Sequence[NewJob]]], worker: str, now: datetime
+    ) -> int:
+        """Mark jobs done and add their follow-up jobs (e.g. the next occurrence), atomically.
+
+        Only jobs still claimed by ``worker`` are finished (and only their follow-ups
+        added); returns how many were.
+        """
+        ...
+
+    async def fail_job(
+        self, job_id: int, worker: str, error: str, retry_at: datetime | None, now: datetime
+    ) -> None:
+        """Record a failed run: count it, keep ``error`` (a short type name, never a payload),
+        and either release the job to run again at ``retry_at`` or, with None, give up on
+        it (it is then done, marked failed)."""
+        ...
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest pending job falls due, if there is one."""
+        ...
+
+    async def job_failures(self) -> list[tuple[int, str, int, str]]:
+        """Jobs given up on: (id, kind, attempts, last error)."""
+        ...
+
+    async def extend_poll(
+        self, poll_id: int, closes_at: datetime, jobs: Sequence[NewJob]
+    ) -> bool:
+        """Move an OPEN poll's closing time and replace its pending (unclaimed, not done)
+        jobs with ``jobs``, in one transaction. False if the poll is not open."""
+        ...
+
+    # -- schedules ------------------------------------------------------------------
+
+    async def create_schedule(
+        self,
+        space: SpaceRef,
+        creator: str,
+        schedule: Schedule,
+        first: NewJob,
+        now: datetime,
+    ) -> Schedule:
+        """Store a schedule with the next free number in its space (``schedule.id`` and
+        ``schedule.number`` are ignored) and its first occurrence job (whose
+        ``schedule_id`` is filled in), in one transaction."""
+        ...
+
+    async def schedules(self, space: SpaceRef) -> list[Schedule]:
+        """The space's active schedules, by number."""
+        ...
+
+    async def get_schedule(self, schedule_id: int) -> Schedule | None:
+        """An active schedule by id."""
+        ...
+
+    async def delete_schedule(self, space: SpaceRef, number: int) -> bool:
+        """Remove a schedule and its pending jobs; False if there was none."""
+        ...
+
+    # -- members' own settings and requests ---------------------------------------
+
+    async def set_member_timezone(self, member: str, timezone: str) -> None:
+        """Remember a member's time zone (for reminders and quiet hours)."""
+        ...
+
+    async def member_timezone(self, member: str) -> str | None:
+        """A member's time zone, if they set one."""
+        ...
+
+    async def members_without_vote(self, poll_id: int, space: SpaceRef) -> list[str]:
+        """Members of the space who have not voted in the poll."""
+        ...
+
+    async def request_more_time(self, poll_id: int, member: str) -> int:
+        """Record that a member asked for more time (once per member); return the count."""
+        ...
+
+    async def time_requests(self, poll_id: int) -> int:
+        """How many members asked for more time on the poll."""
         ...
