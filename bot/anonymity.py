@@ -16,6 +16,7 @@ import secrets
 
 SALT_BYTES = 32
 MIN_SECRET_BYTES = 32
+KEY_CACHE_SIZE = 256
 
 #: The promise shown to voters before they vote, in one line.
 PROMISE = (
@@ -48,10 +49,20 @@ class Keyring:
         if len(master) < MIN_SECRET_BYTES:
             raise ValueError(f"the master secret must be at least {MIN_SECRET_BYTES} bytes")
         self._master = master
+        # Poll keys of recently used salts: one HMAC per vote instead of two. Bounded, and
+        # harmless to lose: a key is always re-derivable while its salt exists.
+        self._keys: dict[bytes, bytes] = {}
 
     def poll_key(self, salt: bytes) -> bytes:
         """The key for one poll: it exists only while the poll's salt does."""
-        return hmac.new(self._master, b"roundtable poll key\x00" + salt, hashlib.sha256).digest()
+        key = self._keys.get(salt)
+        if key is None:
+            if len(self._keys) >= KEY_CACHE_SIZE:
+                self._keys.clear()
+            key = hmac.new(self._master, b"roundtable poll key\x00" + salt,
+                           hashlib.sha256).digest()
+            self._keys[salt] = key
+        return key
 
     def voter_tag(self, salt: bytes, member: str) -> bytes:
         """The tag that stands for ``member`` on the poll with this salt."""

@@ -37,6 +37,9 @@ class CreatePoll(Command):
     closes: str | None = None
     max_picks: int | None = None
     dots: int | None = None
+    #: Lead times before closing, e.g. "24h,1h"; None means the space's defaults.
+    remind: str | None = None
+    no_remind: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,3 +102,49 @@ class MembersSeen(Command):
     """
 
     members: tuple[Actor, ...] = ()
+
+
+@dataclass(frozen=True)
+class RequestMoreTime(Command):
+    """Ask, privately, for a poll to stay open longer."""
+
+    poll: int
+
+
+@dataclass(frozen=True)
+class ExtendPoll(Command):
+    """Move a poll's closing time (and its reminders) later by ``by``, e.g. "1d"."""
+
+    poll: int
+    by: str
+
+
+@dataclass(frozen=True)
+class CreateSchedule(Command):
+    """A recurring check-in, or (with options) a recurring poll."""
+
+    text: str
+    options: tuple[str, ...] = ()
+    cron: str | None = None
+    every: str | None = None
+    first: str | None = None
+    closes: str | None = None
+
+
+@dataclass(frozen=True)
+class ListSchedules(Command):
+    """Show the space's recurring schedules."""
+
+
+@dataclass(frozen=True)
+class RemoveSchedule(Command):
+    """Stop a recurring schedule."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class SetTimezone(Command):
+    """Set (or, with None, show) the person's own time zone."""
+
+    timezone: str | None = None

@@ -16,9 +16,15 @@ from bot.commands import (
     ClosePoll,
     Command,
     CreatePoll,
+    CreateSchedule,
+    ExtendPoll,
     Help,
     ListDecisions,
     ListPolls,
+    ListSchedules,
+    RemoveSchedule,
+    RequestMoreTime,
+    SetTimezone,
     ShowResults,
 )
 from bot.errors import BadInput
@@ -44,12 +50,13 @@ _POLL_FLAGS = {
     "--closes": True,
     "--max-picks": True,
     "--dots": True,
+    "--remind": True,
+    "--no-remind": False,
 }
 _PROPOSE_FLAGS = {k: v for k, v in _POLL_FLAGS.items()
                   if k not in ("--kind", "--method", "--max-picks", "--dots")}
 
-COMMAND_WORDS = ("poll", "propose", "vote", "polls", "results", "close", "cancel",
-                 "decisions", "help")
+_SCHEDULE_FLAGS = {"--cron": True, "--every": True, "--first": True, "--closes": True}
 
 
 def tokenize(text: str) -> list[str]:
@@ -107,6 +114,27 @@ def parse(text: str, actor: Actor, space: SpaceRef) -> Command:
                 raise BadInput("Write decisions, or decisions 20 to see more (up to 100).")
             limit = int(args[0])
         return ListDecisions(actor, space, limit=limit)
+    if verb == "more-time":
+        if len(args) != 1:
+            raise BadInput("Say which poll, like: more-time #1")
+        return RequestMoreTime(actor, space, poll=_poll_ref(args[0], verb))
+    if verb == "extend":
+        if len(args) != 2:
+            raise BadInput("Say which poll and by how long, like: extend #1 1d")
+        return ExtendPoll(actor, space, poll=_poll_ref(args[0], verb), by=args[1])
+    if verb == "schedule":
+        return _parse_schedule(args, actor, space)
+    if verb == "schedules":
+        _no_args(verb, args)
+        return ListSchedules(actor, space)
+    if verb == "unschedule":
+        if len(args) != 1:
+            raise BadInput("Say which schedule, like: unschedule #1")
+        return RemoveSchedule(actor, space, number=_poll_ref(args[0], verb))
+    if verb == "timezone":
+        if len(args) > 1:
+            raise BadInput("Write timezone and a zone name, like: timezone Europe/London")
+        return SetTimezone(actor, space, timezone=args[0] if args else None)
     if verb in ("help", "?"):
         return Help(actor, space, topic=" ".join(args).lower() or None)
     raise BadInput(f"I don't know the command {words[0]!r}. Type help to see what you can do.")
@@ -120,14 +148,15 @@ def _no_args(verb: str, args: list[str]) -> None:
 def _poll_ref(word: str, verb: str) -> int:
     match = _POLL_REF.match(word.strip())
     if not match:
-        raise BadInput(f"I expected a poll number like #1 after {verb}, not {word!r}. "
-                       "Type polls to see the open ones.")
+        raise BadInput(f"I expected a number like #1 after {verb}, not {word!r}. "
+                       "Type polls (or schedules) to see what there is.")
     return int(match.group(1))
 
 
-def _parse_poll(args: list[str], actor: Actor, space: SpaceRef, *, proposal: bool) -> CreatePoll:
-    allowed = _PROPOSE_FLAGS if proposal else _POLL_FLAGS
-    verb = "propose" if proposal else "poll"
+def _split_flags(
+    args: list[str], allowed: dict[str, bool], verb: str
+) -> tuple[list[str], dict[str, str | None]]:
+    """Separate quoted/positional words from ``--flags`` (with their values)."""
     positional: list[str] = []
     flags: dict[str, str | None] = {}
     i = 0
@@ -145,7 +174,8 @@ def _parse_poll(args: list[str], actor: Actor, space: SpaceRef, *, proposal: boo
                 value = args[i + 1]
                 i += 2
                 # "--closes friday 17:00" and "--closes 2026-12-04 17:00" take two words.
-                if name == "--closes" and i < len(args) and _TIME_OF_DAY.match(args[i]):
+                if name in ("--closes", "--first") and i < len(args) and _TIME_OF_DAY.match(
+                        args[i]):
                     value += " " + args[i]
                     i += 1
                 flags[name] = value
@@ -155,6 +185,13 @@ def _parse_poll(args: list[str], actor: Actor, space: SpaceRef, *, proposal: boo
         else:
             positional.append(word)
             i += 1
+    return positional, flags
+
+
+def _parse_poll(args: list[str], actor: Actor, space: SpaceRef, *, proposal: bool) -> CreatePoll:
+    allowed = _PROPOSE_FLAGS if proposal else _POLL_FLAGS
+    verb = "propose" if proposal else "poll"
+    positional, flags = _split_flags(args, allowed, verb)
     if not positional:
         example = ('propose "Move the meeting to Thursdays"' if proposal
                    else 'poll "Where should we meet?" "Library" "Park"')
@@ -181,6 +218,27 @@ def _parse_poll(args: list[str], actor: Actor, space: SpaceRef, *, proposal: boo
         closes=flags.get("--closes"),
         max_picks=_number(flags, "--max-picks"),
         dots=_number(flags, "--dots"),
+        remind=flags.get("--remind"),
+        no_remind="--no-remind" in flags,
+    )
+
+
+def _parse_schedule(args: list[str], actor: Actor, space: SpaceRef) -> CreateSchedule:
+    positional, flags = _split_flags(args, _SCHEDULE_FLAGS, "schedule")
+    if not positional:
+        raise BadInput('Write the check-in text first, in quotes: schedule "How did this week '
+                       'go?" --cron "0 10 * * MON"')
+    if ("--cron" in flags) == ("--every" in flags):
+        raise BadInput('Say when it repeats with either --cron "0 10 * * MON" or --every 1w.')
+    return CreateSchedule(
+        actor,
+        space,
+        text=positional[0],
+        options=tuple(positional[1:]),
+        cron=flags.get("--cron"),
+        every=flags.get("--every"),
+        first=flags.get("--first"),
+        closes=flags.get("--closes"),
     )
 
 

@@ -15,7 +15,9 @@ TOPICS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "anonymous unless you add --open, and results stay hidden until close unless you add "
         "--show-results. --quorum 8 or --quorum 50% sets how many must vote; --threshold 60% "
         "sets the support the top option needs; --closes 2d, --closes friday 17:00 or "
-        "--closes 2026-12-04 17:00 sets when it closes (in this space's time zone).",
+        "--closes 2026-12-04 17:00 sets when it closes (in this space's time zone). Members "
+        "who have not voted get a private reminder before it closes (by default 24 hours and "
+        "1 hour before); --remind 48h,2h changes that and --no-remind turns it off.",
         ('poll "Where should PeerFest be?" "Library" "Park" "Town hall" --kind ranked --closes 2d',
          'poll "Which days suit you?" "Mon" "Wed" "Fri" --kind multi'),
     ),
@@ -47,6 +49,24 @@ TOPICS: dict[str, tuple[str, str, tuple[str, ...]]] = {
                "creator or a facilitator can do this.", ("cancel #1",)),
     "decisions": ("decisions [N]", "Show the decision log: the last 10 (or N) polls that ended "
                   "here, with their outcomes.", ("decisions", "decisions 30")),
+    "more-time": ("more-time #N", "Ask, privately, for a poll to stay open longer. The person "
+                  "who started it hears how many asked, never who.", ("more-time #1",)),
+    "extend": ("extend #N TIME", "Move a poll's closing time later, and its reminders with it. "
+               "Its creator or a facilitator can do this.", ("extend #1 1d", "extend #2 12h")),
+    "schedule": (
+        'schedule "Text" [options...] --cron "M H * * DAY" | --every TIME [--first WHEN] '
+        "[--closes TIME]",
+        "A facilitator sets up a recurring check-in; with options after the text, each time "
+        "opens a poll (open for --closes). Times follow this space's time zone, including "
+        "summer-time changes. At most once an hour.",
+        ('schedule "Weekly check-in: how did this week go?" --cron "0 10 * * MON"',
+         'schedule "Which day for the next meet-up?" "Tue" "Thu" --every 2w --closes 2d'),
+    ),
+    "schedules": ("schedules", "List the recurring check-ins and polls here.", ("schedules",)),
+    "unschedule": ("unschedule #N", "Stop a recurring schedule (facilitators).",
+                   ("unschedule #1",)),
+    "timezone": ("timezone [ZONE]", "Show or set your own time zone, so private reminders fit "
+                 "your day.", ("timezone Europe/London",)),
     "anonymity": ("", PROMISE_FULL, ()),
     "ties": (
         "",

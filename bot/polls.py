@@ -23,7 +23,7 @@ from bot.model import (
     Quorum,
     Stance,
 )
-from bot.timeparse import parse_when
+from bot.timeparse import parse_duration, parse_when
 
 DEFAULT_DOTS = 5
 MAX_DOTS = 100
@@ -56,8 +56,12 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def build_spec(command: CreatePoll, now: datetime, tz: str) -> PollSpec:
+def build_spec(
+    command: CreatePoll, now: datetime, tz: str, default_reminders: tuple[int, ...] = ()
+) -> PollSpec:
     """Check what a person asked for and turn it into a poll spec.
+
+    ``default_reminders`` (seconds before closing) apply when the command names none.
 
     Raises:
         BadInput: With a message that says what was wrong and how to write it.
@@ -77,7 +81,7 @@ def build_spec(command: CreatePoll, now: datetime, tz: str) -> PollSpec:
     if len(question) > MAX_QUESTION_LENGTH:
         raise BadInput(f"The question is {len(question)} characters long; "
                        f"please keep it to {MAX_QUESTION_LENGTH}.")
-    options = _check_options(kind, command.options)
+    options = check_options(kind, command.options)
     method = _check_method(kind, command.method)
     threshold = _check_threshold(kind, command.threshold)
     quorum = _check_quorum(command.quorum)
@@ -97,6 +101,7 @@ def build_spec(command: CreatePoll, now: datetime, tz: str) -> PollSpec:
         if not 1 <= dots <= MAX_DOTS:
             raise BadInput(f"--dots must be between 1 and {MAX_DOTS}.")
     closes_at = parse_when(command.closes, now, tz) if command.closes is not None else None
+    reminders = _check_reminders(command, closes_at, default_reminders)
     show = command.show_results if command.show_results is not None else not command.anonymous
     return PollSpec(
         question=question,
@@ -110,10 +115,40 @@ def build_spec(command: CreatePoll, now: datetime, tz: str) -> PollSpec:
         closes_at=closes_at,
         max_picks=max_picks,
         dots=dots,
+        reminders=reminders,
     )
 
 
-def _check_options(kind: PollKind, raw: tuple[str, ...]) -> tuple[str, ...]:
+def _check_reminders(
+    command: CreatePoll, closes_at: datetime | None, defaults: tuple[int, ...]
+) -> tuple[int, ...]:
+    if command.no_remind:
+        if command.remind is not None:
+            raise BadInput("Choose either --remind or --no-remind, not both.")
+        return ()
+    if command.remind is None:
+        return defaults if closes_at is not None else ()
+    if closes_at is None:
+        raise BadInput("Reminders count back from the closing time: add --closes, like "
+                       "--closes 3d --remind 24h,1h.")
+    leads = []
+    for part in command.remind.split(","):
+        lead = parse_duration(part.strip())
+        if lead is None or lead.total_seconds() <= 0:
+            raise BadInput(f"I couldn't read {part.strip()!r} as a reminder time. Write how long "
+                           "before closing, like --remind 24h,1h.")
+        leads.append(int(lead.total_seconds()))
+    if len(leads) > 5:
+        raise BadInput("A poll can have at most 5 reminders.")
+    return tuple(sorted(set(leads), reverse=True))
+
+
+def check_options(kind: PollKind, raw: tuple[str, ...]) -> tuple[str, ...]:
+    """Clean and check a poll's options (2–20, at most 80 characters, no duplicates).
+
+    Raises:
+        BadInput: With what was wrong.
+    """
     if kind is PollKind.CONSENT:
         if raw:
             raise BadInput("A proposal has no options: people agree, abstain, disagree or block. "

@@ -130,15 +130,6 @@ class Store(Protocol):
         """The poll's salt for voter tags; None once the poll has closed."""
         ...
 
-    async def due_polls(self, now: datetime, stale_before: datetime) -> list[Poll]:
-        """Open polls whose closing time has come, and closings left unfinished.
-
-        A poll in CLOSING whose claim is older than ``stale_before`` was claimed by
-        a process that stopped before it finished; it is returned so that another
-        process can finish the count.
-        """
-        ...
-
     # -- votes ----------------------------------------------------------------
 
     async def record_vote(

@@ -1,7 +1,8 @@
-"""The core service: turns commands into effects, and timer ticks into closings."""
+"""The core service: turns commands into effects (and, through ``bot.timing``, due jobs)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -13,11 +14,22 @@ from bot.cards import Card, Tone
 from bot.effects import Effect, Post, Reply, UpdatePost
 from bot.errors import NotAllowed, NotFound, PollClosed, RoundtableError
 from bot.help import help_card
-from bot.model import Actor, Decision, Outcome, Poll, PollKind, PollStatus, SpaceRef
+from bot.model import (
+    Actor,
+    Decision,
+    Outcome,
+    Poll,
+    PollKind,
+    PollStatus,
+    Schedule,
+    SpaceRef,
+)
 from bot.outcome import decide, rule_words
 from bot.polls import build_spec, describe_ballot, parse_ballot
 from bot.ports import Clock, Store
 from bot.records import ballot_from_json, ballot_to_json
+from bot.scheduling import TimedCommands, occurrence_effects
+from bot.timing import poll_jobs
 from bot.views import (
     decisions_card,
     message_card,
@@ -40,10 +52,12 @@ class Settings:
     """Settings the core needs from the config file."""
 
     timezone: str = "UTC"
+    #: Reminders before a poll closes, in seconds, unless the poll says otherwise.
+    reminders: tuple[int, ...] = (86400, 3600)
 
 
 class Roundtable:
-    """The decision core. Adapters call ``handle``; the scheduler calls ``tick``.
+    """The decision core. Adapters call ``handle``; a ``bot.timing.Timekeeper`` runs due jobs.
 
     Args:
         store: Where everything is kept.
@@ -69,6 +83,7 @@ class Roundtable:
             c.Help: self._help,
             c.MembersSeen: self._members_seen,
         }
+        self._handlers.update(TimedCommands(self).handlers())
 
     async def handle(self, command: c.Command) -> list[Effect]:
         """Carry out one command and return what should be shown.
@@ -96,24 +111,22 @@ class Roundtable:
         """A private reply that explains an error to the person who caused it."""
         return Reply(actor, space, message_card("That didn't work", error.message, Tone.ERROR))
 
-    async def tick(self, now: datetime | None = None) -> list[Effect]:
-        """Do whatever has fallen due: close polls whose time has come."""
-        now = now or self.clock.now()
-        effects: list[Effect] = []
-        for poll in await self.store.due_polls(now, now - CLOSING_LEASE):
-            try:
-                effects += await self._close(poll, now, by=None)
-            except Exception:
-                log.exception("closing a due poll failed")
-        return effects
-
     # -- helpers ------------------------------------------------------------------
 
     async def _touch(self, cmd: c.Command) -> None:
         await self.store.touch_member(cmd.space, cmd.actor, self.clock.now())
 
-    def _tz(self, space: SpaceRef) -> str:
+    def zone_of(self, space: SpaceRef) -> str:
+        """The time zone a space reads times in."""
         return self.settings.timezone
+
+    _tz = zone_of
+
+    async def is_facilitator(self, actor: Actor, space: SpaceRef) -> bool:
+        """Whether the person facilitates the space (platform role or named)."""
+        if actor.roles & FACILITATOR_ROLES:
+            return True
+        return actor.key in await self.store.facilitators(space)
 
     async def _poll(self, space: SpaceRef, number: int) -> Poll:
         poll = await self.store.find_poll(space, number)
@@ -121,12 +134,29 @@ class Roundtable:
             raise NotFound(f"There is no poll #{number} here. Type polls to see the open ones.")
         return poll
 
-    async def _may_manage(self, actor: Actor, space: SpaceRef, poll: Poll) -> bool:
-        if actor.key == poll.creator or actor.roles & FACILITATOR_ROLES:
-            return True
-        return actor.key in await self.store.facilitators(space)
+    async def may_manage(self, actor: Actor, space: SpaceRef, poll: Poll) -> bool:
+        """Whether the person may close, cancel or extend the poll."""
+        return actor.key == poll.creator or await self.is_facilitator(actor, space)
 
-    async def _poll_card(self, poll: Poll) -> Card:
+    async def find_open_poll(self, space: SpaceRef, number: int) -> Poll:
+        """The open poll with this number.
+
+        Raises:
+            NotFound: No such poll here.
+            PollClosed: It has ended.
+        """
+        poll = await self._poll(space, number)
+        if not poll.is_open:
+            raise PollClosed(f"Poll {poll.ref} has already ended. Type results {poll.ref} to "
+                             "see the outcome.")
+        return poll
+
+    async def schedule_occurrence(self, schedule: Schedule, now: datetime) -> list[Effect]:
+        """What one occurrence of a recurring schedule posts."""
+        return await occurrence_effects(self, schedule, now)
+
+    async def render_poll(self, poll: Poll) -> Card:
+        """The poll's public card with its current participation."""
         voted = await self.store.voted_count(poll.id)
         eligible = await self.store.member_count(poll.space)
         return poll_card(poll, voted, eligible, self._tz(poll.space))
@@ -135,9 +165,10 @@ class Roundtable:
 
     async def _create_poll(self, cmd: c.CreatePoll) -> list[Effect]:
         now = self.clock.now()
-        spec = build_spec(cmd, now, self._tz(cmd.space))
+        spec = build_spec(cmd, now, self._tz(cmd.space), self.settings.reminders)
         await self._touch(cmd)
-        poll = await self.store.create_poll(cmd.space, cmd.actor.key, spec, new_salt(), now)
+        poll = await self.store.create_poll(cmd.space, cmd.actor.key, spec, new_salt(), now,
+                                            poll_jobs(spec, now))
         eligible = await self.store.member_count(cmd.space)
         kind = "proposal" if spec.kind is PollKind.CONSENT else "poll"
         return [
@@ -191,7 +222,7 @@ class Roundtable:
     async def _results(self, cmd: c.ShowResults) -> list[Effect]:
         poll = await self._poll(cmd.space, cmd.poll)
         if poll.status in (PollStatus.CLOSED, PollStatus.CANCELLED):
-            decision = await self._decision_for(poll)
+            decision = await self.decision_for(poll)
             if poll.status is PollStatus.CANCELLED or decision is None:
                 card = message_card(f"Poll {poll.ref}", f"Poll {poll.ref} was cancelled; "
                                     "nothing was counted.")
@@ -210,21 +241,19 @@ class Roundtable:
         outcome = await self._count(poll, eligible)
         return [Reply(cmd.actor, cmd.space, outcome_card(poll, outcome, live=True))]
 
-    async def _decision_for(self, poll: Poll) -> Decision | None:
+    async def decision_for(self, poll: Poll) -> Decision | None:
+        """The logged decision of an ended poll, if any."""
         for decision in await self.store.decisions(poll.space):
             if decision.poll_number == poll.number:
                 return decision
         return None
 
     async def _close_command(self, cmd: c.ClosePoll) -> list[Effect]:
-        poll = await self._poll(cmd.space, cmd.poll)
-        if not poll.is_open:
-            raise PollClosed(f"Poll {poll.ref} has already ended. Type results {poll.ref} to "
-                             "see the outcome.")
-        if not await self._may_manage(cmd.actor, cmd.space, poll):
+        poll = await self.find_open_poll(cmd.space, cmd.poll)
+        if not await self.may_manage(cmd.actor, cmd.space, poll):
             raise NotAllowed(f"Only the person who started {poll.ref} or a facilitator can close "
                              "it. If you need more time or think it should close, ask them.")
-        effects = await self._close(poll, self.clock.now(), by=cmd.actor)
+        effects = await self.close_poll(poll, self.clock.now(), by=cmd.actor)
         if not effects:
             raise PollClosed(f"Poll {poll.ref} is already being closed.")
         return effects
@@ -234,8 +263,11 @@ class Roundtable:
         ballots = [(name, ballot_from_json(text)) for name, text in rows]
         return decide(poll.spec, poll.number, ballots, eligible)
 
-    async def _close(self, poll: Poll, now: datetime, by: Actor | None) -> list[Effect]:
-        """Claim, count, log and shred; return the announcements. Empty if someone else won."""
+    async def close_poll(self, poll: Poll, now: datetime, by: Actor | None) -> list[Effect]:
+        """Claim, count, log and shred; return the announcements. Empty if someone else won.
+
+        ``by`` is None when the poll's timer closes it.
+        """
         if not await self.store.claim_close(poll.id, now, now - CLOSING_LEASE):
             return []
         eligible = await self.store.member_count(poll.space)
@@ -262,10 +294,8 @@ class Roundtable:
             opened_at=poll.created_at, closed_at=now, anonymous=poll.spec.anonymous)
 
     async def _cancel(self, cmd: c.CancelPoll) -> list[Effect]:
-        poll = await self._poll(cmd.space, cmd.poll)
-        if not poll.is_open:
-            raise PollClosed(f"Poll {poll.ref} has already ended.")
-        if not await self._may_manage(cmd.actor, cmd.space, poll):
+        poll = await self.find_open_poll(cmd.space, cmd.poll)
+        if not await self.may_manage(cmd.actor, cmd.space, poll):
             raise NotAllowed(f"Only the person who started {poll.ref} or a facilitator can "
                              "cancel it.")
         now = self.clock.now()
@@ -292,8 +322,8 @@ class Roundtable:
 
     async def _members_seen(self, cmd: c.MembersSeen) -> list[Effect]:
         now = self.clock.now()
-        for member in cmd.members:
-            await self.store.touch_member(cmd.space, member, now)
+        # Concurrent touches are written together by the store.
+        await asyncio.gather(*(self.store.touch_member(cmd.space, m, now) for m in cmd.members))
         return []
 
     async def _help(self, cmd: c.Help) -> list[Effect]:

@@ -54,5 +54,6 @@ async def build(config: Config, env: Mapping[str, str], clock: Clock,
     keyring = Keyring(load_master_secret(env, config.anonymity.key_file))
     store = SqlStore(make_engine(db_url or config.storage.url))
     await store.start()
-    core = Roundtable(store, clock, keyring, Settings(timezone=config.space.timezone))
+    settings = Settings(timezone=config.space.timezone, reminders=config.reminders.seconds())
+    core = Roundtable(store, clock, keyring, settings)
     return App(config=config, store=store, core=core, clock=clock)

@@ -7,11 +7,14 @@ environment variables (or, for the master secret, a key file).
 from __future__ import annotations
 
 import tomllib
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.timeparse import parse_duration
 
 DEFAULT_DB_URL = "sqlite+aiosqlite:///roundtable.db"
 
@@ -58,6 +61,32 @@ class SpaceConfig(_Section):
         return value
 
 
+class RemindersConfig(_Section):
+    """Reminders before a poll closes, to members who have not voted."""
+
+    before: list[str] = Field(default_factory=lambda: ["24h", "1h"], max_length=5)
+
+    @field_validator("before")
+    @classmethod
+    def _durations(cls, value: list[str]) -> list[str]:
+        for item in value:
+            lead = parse_duration(item)
+            if lead is None or lead <= timedelta(0):
+                raise ValueError(f"{item!r} is not a length of time (write 24h, 90m, 2d)")
+        return value
+
+    def seconds(self) -> tuple[int, ...]:
+        """The lead times in seconds, longest first."""
+        leads = {int(parse_duration(item).total_seconds()) for item in self.before}
+        return tuple(sorted(leads, reverse=True))
+
+
+class SchedulerConfig(_Section):
+    """The tick that runs due work."""
+
+    tick_seconds: float = Field(default=1.0, ge=0.1, le=60)
+
+
 class ConsoleConfig(_Section):
     """The terminal playground."""
 
@@ -85,6 +114,8 @@ class Config(_Section):
     storage: StorageConfig = StorageConfig()
     anonymity: AnonymityConfig = AnonymityConfig()
     space: SpaceConfig = SpaceConfig()
+    reminders: RemindersConfig = RemindersConfig()
+    scheduler: SchedulerConfig = SchedulerConfig()
     console: ConsoleConfig = ConsoleConfig()
     slack: SlackConfig = SlackConfig()
     discord: DiscordConfig = DiscordConfig()

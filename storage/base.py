@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.engine import READ_ONLY, is_single_connection
+from storage.engine import NO_BEGIN, READ_ONLY, is_single_connection
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: Attempts at a poll or schedule number before giving up (two processes may pick the same).
+_NUMBER_ATTEMPTS = 10
 
 
 def upsert(dialect_name: str, table: Table) -> Any:
@@ -63,6 +72,9 @@ class StoreBase:
         self._dialect = engine.dialect.name
         self._gates = Gates(engine)
         self._closed = False
+        # Numbered creations in this process take turns, so only other processes can
+        # take the number one of them just read.
+        self._numbering = asyncio.Lock()
         self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
         # Reads start with a deferred BEGIN on SQLite, so in WAL mode they never wait
         # for the writer's lock.
@@ -92,3 +104,31 @@ class StoreBase:
         """A session for reading; its transaction is rolled back at the end."""
         async with self._gates.reading(), self._readers() as session:
             yield session
+
+    async def _numbered(self, insert: Callable[[], Awaitable[T]]) -> T:
+        """Run ``insert``, which stores a row under the next free number in its space.
+
+        It is run again when it fails on the number's unique constraint: another
+        process took the number between its SELECT and its INSERT.
+        """
+        async with self._numbering:
+            for _ in range(_NUMBER_ATTEMPTS - 1):
+                try:
+                    return await insert()
+                except IntegrityError:
+                    continue
+            return await insert()
+
+    async def _checkpoint(self) -> None:
+        """Empty SQLite's WAL file, which still holds page images with the shredded rows.
+
+        Best effort: a busy database only means the old frames linger until reused.
+        """
+        if self._dialect != "sqlite" or is_single_connection(self._engine):
+            return
+        try:
+            async with self._gates.writing(), self._engine.connect() as conn:
+                outside = await conn.execution_options(**{NO_BEGIN: True})
+                await outside.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except Exception as exc:
+            logger.info("WAL checkpoint after closing a poll did not run (%s)", type(exc).__name__)

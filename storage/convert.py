@@ -8,16 +8,20 @@ from typing import Any
 
 from bot.model import (
     Decision,
+    Job,
+    JobKind,
     Method,
+    NewJob,
     Poll,
     PollKind,
     PollSpec,
     PollStatus,
     Quorum,
+    Schedule,
     SpaceRef,
 )
 from bot.records import outcome_from_json, outcome_to_json
-from storage.tables import DecisionRow, PollRow, utc
+from storage.tables import DecisionRow, PollRow, ScheduleRow, utc
 
 
 def space_columns(space: SpaceRef) -> dict[str, str]:
@@ -51,6 +55,7 @@ def new_poll_row(
         closes_at=utc(spec.closes_at) if spec.closes_at else None,
         max_picks=spec.max_picks,
         dots=spec.dots,
+        reminders=",".join(str(int(lead)) for lead in spec.reminders),
         status=PollStatus.OPEN.value,
         created_at=utc(now),
     )
@@ -73,6 +78,7 @@ def poll_from_row(row: PollRow) -> Poll:
         closes_at=row.closes_at,
         max_picks=row.max_picks,
         dots=row.dots,
+        reminders=tuple(int(lead) for lead in row.reminders.split(",") if lead),
     )
     assert row.id is not None
     return Poll(
@@ -120,4 +126,72 @@ def decision_from_row(row: DecisionRow) -> Decision:
         opened_at=row.opened_at,
         closed_at=row.closed_at,
         anonymous=row.anonymous,
+    )
+
+
+def job_values(
+    job: NewJob, *, poll_id: int | None = None, schedule_id: int | None = None
+) -> dict[str, Any]:
+    """Column values for a new job; ``poll_id`` and ``schedule_id`` fill in missing ones.
+
+    Raises:
+        ValueError: ``due_at`` is naive (checked here, before any transaction starts).
+    """
+    return {
+        "kind": JobKind(job.kind).value,
+        "due_at": utc(job.due_at),
+        "poll_id": job.poll_id if job.poll_id is not None else poll_id,
+        "schedule_id": job.schedule_id if job.schedule_id is not None else schedule_id,
+        "data": job.data,
+        "attempts": 0,
+        "failed": False,
+    }
+
+
+def job_from_row(row: Any) -> Job:
+    """The job in a row (or RETURNING tuple) with the columns of ``Job``."""
+    return Job(
+        id=row.id,
+        kind=JobKind(row.kind),
+        due_at=row.due_at,
+        poll_id=row.poll_id,
+        schedule_id=row.schedule_id,
+        data=row.data,
+        attempts=row.attempts,
+    )
+
+
+def new_schedule_row(
+    space: SpaceRef, number: int, creator: str, schedule: Schedule, now: datetime
+) -> ScheduleRow:
+    """A row for an active schedule made now (``schedule.id`` and ``.number`` are ignored)."""
+    return ScheduleRow(
+        **space_columns(space),
+        number=number,
+        creator=creator,
+        text=schedule.text,
+        cron=schedule.cron,
+        every_seconds=schedule.every_seconds,
+        timezone=schedule.timezone,
+        options=json.dumps(list(schedule.options), ensure_ascii=False),
+        poll_seconds=schedule.poll_seconds,
+        active=True,
+        created_at=utc(now),
+    )
+
+
+def schedule_from_row(row: ScheduleRow) -> Schedule:
+    """The schedule stored in ``row``."""
+    assert row.id is not None
+    return Schedule(
+        id=row.id,
+        space=SpaceRef(row.platform, row.workspace, row.channel),
+        number=row.number,
+        creator=row.creator,
+        text=row.text,
+        cron=row.cron,
+        every_seconds=row.every_seconds,
+        timezone=row.timezone,
+        options=tuple(json.loads(row.options)),
+        poll_seconds=row.poll_seconds,
     )

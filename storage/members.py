@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import exists, func
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
@@ -13,7 +13,7 @@ from bot.model import Actor, SpaceRef
 from storage.base import StoreBase, upsert
 from storage.batch import GroupCommit
 from storage.cache import TtlCache
-from storage.tables import FacilitatorRow, PostRefRow, SpaceMemberRow, utc
+from storage.tables import FacilitatorRow, ParticipationRow, PostRefRow, SpaceMemberRow, utc
 
 #: Seconds a cached member count may lag behind members added by another process.
 _COUNT_TTL = 5.0
@@ -88,6 +88,20 @@ class MemberMethods(StoreBase):
             result = await session.exec(
                 select(SpaceMemberRow.member)
                 .where(SpaceMemberRow.space == space.key)
+                .order_by(col(SpaceMemberRow.member))
+            )
+            return list(result.all())
+
+    async def members_without_vote(self, poll_id: int, space: SpaceRef) -> list[str]:
+        """Identity keys of the space's members who have not voted in the poll, sorted."""
+        voted = exists().where(
+            col(ParticipationRow.poll_id) == poll_id,
+            col(ParticipationRow.member) == col(SpaceMemberRow.member),
+        )
+        async with self._read() as session:
+            result = await session.exec(
+                select(SpaceMemberRow.member)
+                .where(SpaceMemberRow.space == space.key, ~voted)
                 .order_by(col(SpaceMemberRow.member))
             )
             return list(result.all())

@@ -1,40 +1,47 @@
 """``SqlStore``: the ``bot.ports.Store`` protocol over SQLModel and SQLAlchemy (async).
 
-This module holds polls, votes and closing; members and post references are in
-``storage.members``, the shared session plumbing in ``storage.base``.
+This module holds polls, votes and closing. The other parts of the store are mixed
+in from ``storage.members`` (members, post references), ``storage.jobs`` (timed
+work), ``storage.schedules`` and ``storage.settings`` (members' own settings and
+requests); the shared session plumbing is in ``storage.base``.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import SQLModel, col, select
+from sqlmodel import col, select
 
 from bot.errors import PollClosed
-from bot.model import Decision, Poll, PollSpec, PollStatus, SpaceRef, VoteReceipt
+from bot.model import Decision, NewJob, Poll, PollSpec, PollStatus, SpaceRef, VoteReceipt
 from storage import closing
 from storage.cache import TtlCache
-from storage.convert import decision_from_row, new_poll_row, poll_from_row
-from storage.engine import NO_BEGIN, is_single_connection
+from storage.convert import decision_from_row, job_values, new_poll_row, poll_from_row
+from storage.jobs import JobMethods, drop_pending, insert_jobs
 from storage.members import MemberMethods
-from storage.tables import BallotRow, DecisionRow, ParticipationRow, PollRow, PollSecretRow
+from storage.schedules import ScheduleMethods
+from storage.schema import create_schema
+from storage.settings import SettingMethods
+from storage.tables import (
+    BallotRow,
+    DecisionRow,
+    JobRow,
+    ParticipationRow,
+    PollRow,
+    PollSecretRow,
+    utc,
+)
 from storage.votes import VoteRequest, VoteWriter
 
-logger = logging.getLogger(__name__)
-
 _ENDED = (PollStatus.CLOSED, PollStatus.CANCELLED)
-#: Attempts at a poll number before giving up (two processes may pick the same one).
-_NUMBER_ATTEMPTS = 10
 #: Seconds a cached poll status or salt may lag behind a change made by another process.
 _SHORT_TTL = 5.0
 
 
-class SqlStore(MemberMethods):
+class SqlStore(JobMethods, ScheduleMethods, SettingMethods, MemberMethods):
     """The store the core talks to (``bot.ports.Store``), on SQLite or PostgreSQL.
 
     Caches only speed up the vote path; every vote re-checks its poll's status in
@@ -47,17 +54,14 @@ class SqlStore(MemberMethods):
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__(engine)
         self._votes = VoteWriter(engine, self._gates, self._forget_polls)
-        # Creations in this process take turns, so only other processes can take the
-        # number this one just read.
-        self._numbering = asyncio.Lock()
         self._polls: TtlCache[int, Poll] = TtlCache(_SHORT_TTL)
         self._poll_ids: TtlCache[tuple[str, int], int] = TtlCache(None)
         self._salts: TtlCache[int, bytes] = TtlCache(_SHORT_TTL)
 
     async def start(self) -> None:
-        """Create the tables that do not exist yet."""
+        """Create the tables that do not exist yet, and add columns they lack."""
         async with self._gates.writing(), self._engine.begin() as conn:
-            await conn.run_sync(SQLModel.metadata.create_all)
+            await create_schema(conn)
 
     async def close(self) -> None:
         """Write the votes still queued, then release every connection."""
@@ -69,38 +73,64 @@ class SqlStore(MemberMethods):
     # -- polls ------------------------------------------------------------------------
 
     async def create_poll(
-        self, space: SpaceRef, creator: str, spec: PollSpec, salt: bytes, now: datetime
+        self,
+        space: SpaceRef,
+        creator: str,
+        spec: PollSpec,
+        salt: bytes,
+        now: datetime,
+        jobs: Sequence[NewJob] = (),
     ) -> Poll:
-        """Store a new open poll with the next free number in its space, and its salt."""
-        async with self._numbering:
-            for attempt in range(1, _NUMBER_ATTEMPTS + 1):
-                try:
-                    row = await self._insert_poll(space, creator, spec, salt, now)
-                    break
-                except IntegrityError:
-                    # Another process took the number between our SELECT and INSERT.
-                    if attempt == _NUMBER_ATTEMPTS:
-                        raise
-        poll = poll_from_row(row)
+        """Store a new open poll with the next free number in its space, its salt and its
+        jobs (closing, reminders), in one transaction.
+
+        Jobs without a ``poll_id`` get the new poll's id.
+        """
+        # Checked before the transaction: a naive due time must not cost a poll number.
+        for job in jobs:
+            job_values(job)
+
+        async def insert() -> PollRow:
+            async with self._write() as session:
+                top = (
+                    await session.exec(
+                        select(func.max(PollRow.number)).where(PollRow.space == space.key)
+                    )
+                ).one()
+                row = new_poll_row(space, (top or 0) + 1, creator, spec, now)
+                session.add(row)
+                await session.flush()
+                assert row.id is not None
+                session.add(PollSecretRow(poll_id=row.id, salt=salt))
+                await insert_jobs(session, [job_values(job, poll_id=row.id) for job in jobs])
+            return row
+
+        poll = poll_from_row(await self._numbered(insert))
         self._remember(poll)
         self._salts.put(poll.id, salt)
         return poll
 
-    async def _insert_poll(
-        self, space: SpaceRef, creator: str, spec: PollSpec, salt: bytes, now: datetime
-    ) -> PollRow:
+    async def extend_poll(self, poll_id: int, closes_at: datetime, jobs: Sequence[NewJob]) -> bool:
+        """Move an OPEN poll's closing time and replace its pending jobs, in one transaction.
+
+        Jobs a worker has claimed stay (they may be running); the rest of the poll's
+        unfinished jobs are deleted and ``jobs`` added, those without a ``poll_id``
+        for this poll. Returns False, changing nothing, if the poll is not open.
+        """
+        closes_at = utc(closes_at)
+        rows = [job_values(job, poll_id=poll_id) for job in jobs]
+        table = PollRow.__table__
         async with self._write() as session:
-            top = (
-                await session.exec(
-                    select(func.max(PollRow.number)).where(PollRow.space == space.key)
-                )
-            ).one()
-            row = new_poll_row(space, (top or 0) + 1, creator, spec, now)
-            session.add(row)
-            await session.flush()
-            assert row.id is not None
-            session.add(PollSecretRow(poll_id=row.id, salt=salt))
-        return row
+            moved = await session.exec(
+                update(table)
+                .where(table.c.id == poll_id, table.c.status == PollStatus.OPEN.value)
+                .values(closes_at=closes_at)
+            )
+            if moved.rowcount == 1:
+                await drop_pending(session, JobRow.__table__.c.poll_id == poll_id)
+                await insert_jobs(session, rows)
+        self._forget_polls({poll_id})
+        return moved.rowcount == 1
 
     async def find_poll(self, space: SpaceRef, number: int) -> Poll | None:
         """The poll with this number in this space, if any."""
@@ -151,28 +181,6 @@ class SqlStore(MemberMethods):
             return None
         self._salts.put(poll_id, secret.salt, stamp=stamp)
         return secret.salt
-
-    async def due_polls(self, now: datetime, stale_before: datetime) -> list[Poll]:
-        """Open polls past their closing time, and CLOSING claims older than ``stale_before``."""
-        due = and_(
-            col(PollRow.status) == PollStatus.OPEN.value,
-            col(PollRow.closes_at).is_not(None),
-            col(PollRow.closes_at) <= now,
-        )
-        stale = and_(
-            col(PollRow.status) == PollStatus.CLOSING.value,
-            col(PollRow.closing_since) < stale_before,
-        )
-        stamp = self._polls.stamp()
-        async with self._read() as session:
-            rows = (
-                await session.exec(
-                    select(PollRow)
-                    .where(or_(due, stale))
-                    .order_by(col(PollRow.closes_at).nulls_first(), col(PollRow.id))
-                )
-            ).all()
-        return [self._remember(poll_from_row(row), stamp) for row in rows]
 
     def _remember(self, poll: Poll, stamp: int | None = None) -> Poll:
         # An ended poll never changes again, so it may stay cached without expiry.
@@ -266,20 +274,6 @@ class SqlStore(MemberMethods):
         if done:
             await self._checkpoint()
         return done
-
-    async def _checkpoint(self) -> None:
-        """Empty SQLite's WAL file, which still holds page images with the shredded rows.
-
-        Best effort: a busy database only means the old frames linger until reused.
-        """
-        if self._dialect != "sqlite" or is_single_connection(self._engine):
-            return
-        try:
-            async with self._gates.writing(), self._engine.connect() as conn:
-                outside = await conn.execution_options(**{NO_BEGIN: True})
-                await outside.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        except Exception as exc:
-            logger.info("WAL checkpoint after closing a poll did not run (%s)", type(exc).__name__)
 
     async def decisions(
         self, space: SpaceRef | None = None, limit: int | None = None

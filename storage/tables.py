@@ -2,7 +2,8 @@
 
 Ballots and participation live in separate tables with nothing linking them: a
 ballot has a random id, no timestamp, no member key and no sequential id. See the
-"Anonymity" section of the design notes.
+"Anonymity" section of the design notes. Timed work (jobs) and recurring schedules
+are at the end.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -105,6 +107,9 @@ class PollRow(SQLModel, table=True):
     closes_at: datetime | None = _when(nullable=True)
     max_picks: int | None = None
     dots: int | None = None
+    #: Reminder lead times in seconds before closing, comma-separated; "" for none. The
+    #: server default lets the column be added to a poll table made by an older version.
+    reminders: str = Field(default="", sa_column_kwargs={"server_default": ""})
     status: str
     created_at: datetime = _when()
     closed_at: datetime | None = _when(nullable=True)
@@ -185,3 +190,87 @@ class PostRefRow(SQLModel, table=True):
     key: str = Field(primary_key=True)
     platform: str = Field(primary_key=True)
     ref: str
+
+
+#: Longest error text a job keeps: a type name, never a payload.
+MAX_JOB_ERROR = 200
+
+
+class JobRow(SQLModel, table=True):
+    """Timed work: a poll's closing or reminder, or a schedule's next occurrence.
+
+    A worker claims a due job by setting ``claimed_by`` and a lease; once the lease
+    has run out, another worker may take the job over. Done jobs are kept.
+    """
+
+    __tablename__ = "job"
+    __table_args__ = (
+        # Serves the claim (due, not done, earliest first) and next_due. Partial, so it
+        # holds only the few pending jobs however many done ones pile up.
+        Index(
+            "ix_job_pending",
+            "due_at",
+            "id",
+            postgresql_where=sql_text("done_at IS NULL"),
+            sqlite_where=sql_text("done_at IS NULL"),
+        ),
+        Index("ix_job_poll_id", "poll_id"),
+        Index("ix_job_schedule_id", "schedule_id"),
+        # Ids are never reused (as on PostgreSQL), so a stale id can't name a newer job.
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    due_at: datetime = _when()
+    poll_id: int | None = Field(default=None, foreign_key="poll.id")
+    schedule_id: int | None = Field(default=None, foreign_key="schedule.id")
+    data: str = Field(default="{}", sa_type=Text)
+    claimed_by: str | None = None
+    lease_until: datetime | None = _when(nullable=True)
+    attempts: int = 0
+    done_at: datetime | None = _when(nullable=True)
+    failed: bool = False
+    last_error: str | None = Field(default=None, sa_type=String(MAX_JOB_ERROR))
+
+
+class ScheduleRow(SQLModel, table=True):
+    """A recurring check-in or poll. Deleting one only clears ``active``, so its number
+    is never reused and its done jobs keep a valid reference."""
+
+    __tablename__ = "schedule"
+    __table_args__ = (UniqueConstraint("space", "number", name="uq_schedule_space_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    space: str
+    platform: str
+    workspace: str
+    channel: str
+    number: int
+    creator: str
+    text: str = Field(sa_type=Text)
+    cron: str | None = None
+    every_seconds: int | None = None
+    timezone: str
+    options: str = Field(default="[]", sa_type=Text)
+    poll_seconds: int | None = None
+    active: bool = True
+    created_at: datetime = _when()
+
+
+class MemberSettingRow(SQLModel, table=True):
+    """A member's own settings, across spaces. Every setting is optional (None: not set)."""
+
+    __tablename__ = "member_setting"
+
+    member: str = Field(primary_key=True)
+    timezone: str | None = None
+
+
+class TimeRequestRow(SQLModel, table=True):
+    """That a member asked for more time on a poll (once per member)."""
+
+    __tablename__ = "time_request"
+
+    poll_id: int = Field(primary_key=True, foreign_key="poll.id")
+    member: str = Field(primary_key=True)

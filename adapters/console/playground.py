@@ -16,17 +16,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 
 from adapters.console.render import render_effect
 from bot.commands import Help, MembersSeen
+from bot.effects import Effect
 from bot.errors import RoundtableError
 from bot.grammar import parse
 from bot.model import Actor, SpaceRef
 from bot.ports import FakeClock
 from bot.service import Roundtable
 from bot.timeparse import format_local, parse_duration
+from bot.timing import Timekeeper
 
 PLATFORM = "console"
+#: Safety net for the clock loop: far more due times than a playground session has.
+MAX_STEPS = 100_000
 WORKSPACE = "local"
 _SPEAKER = re.compile(r"^([A-Za-z][\w.-]{0,31}):\s+(.*)$")
 _NAME = re.compile(r"^[A-Za-z][\w.-]{0,31}$")
@@ -62,6 +67,7 @@ class Playground:
         self.people = names
         self.current = names[0]
         self.running = True
+        self.timekeeper = Timekeeper(core, self._deliver, worker="playground")
 
     @property
     def tz(self) -> str:
@@ -78,6 +84,8 @@ class Playground:
         await self.core.handle(
             MembersSeen(self.actor(self.current), self.space,
                         tuple(self.actor(n) for n in self.people)))
+        # Whatever fell due while the playground was closed happens now, once.
+        await self.timekeeper.run_due(self.clock.now())
         self.write(f"Roundtable playground, space #{self.space.channel}. People here: "
                    f"{', '.join(self.people)} ({self.facilitator} is a facilitator). "
                    f"You are {self.current}. Type help to see what you can do.")
@@ -155,11 +163,24 @@ class Playground:
                 self.write("Move the clock forward with a + and a length of time: clock +2h, "
                            "clock +3d, clock +90m.")
                 return
-            self.clock.advance(delta)
-            self._show(await self.core.tick(self.clock.now()))
+            await self.advance(delta)
         self.write(f"The time is now {format_local(self.clock.now(), self.tz)}.")
 
-    def _show(self, effects: list) -> None:
+    async def advance(self, delta: timedelta) -> None:
+        """Move the clock forward, stopping at each due job so that they run in order."""
+        target = self.clock.now() + delta
+        for _ in range(MAX_STEPS):
+            due = await self.core.store.next_due()
+            if due is None or due > target:
+                break
+            self.clock.set(due)
+            await self.timekeeper.run_due(self.clock.now())
+        self.clock.set(target)
+
+    async def _deliver(self, effects: list[Effect]) -> None:
+        self._show(effects)
+
+    def _show(self, effects: list[Effect]) -> None:
         for effect in effects:
             for out in render_effect(effect, self.tz):
                 self.write(out)

@@ -64,7 +64,7 @@ def test_vote_results_close_and_lists():
         ('poll "Q?" "A" "B" --colour red', "--kind"),
         ('poll "Q?" "A" "B" --closes', "needs a value"),
         ("vote", "vote #1 2"),
-        ("vote first 2", "poll number like #1"),
+        ("vote first 2", "a number like #1"),
         ("close", "close #1"),
         ('propose "A" "B"', "one piece of text"),
         ('poll "Q?" "A" "B" --max-picks two', "whole number"),

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.model import (
     Actor,
     Decision,
+    JobKind,
     Method,
+    NewJob,
     Outcome,
     PollKind,
     PollSpec,
@@ -84,9 +86,40 @@ def decision(
     )
 
 
+def job(
+    at: datetime = T0,
+    kind: JobKind = JobKind.REMIND,
+    *,
+    poll_id: int | None = None,
+    schedule_id: int | None = None,
+    data: str = "{}",
+) -> NewJob:
+    """A job due ``at``."""
+    return NewJob(kind, at, poll_id=poll_id, schedule_id=schedule_id, data=data)
+
+
+async def rows(engine: AsyncEngine, query: str, **params: object) -> list[tuple]:
+    """The rows of a raw SQL query, read past the store and its caches."""
+    async with engine.connect() as conn:
+        return [tuple(row) for row in (await conn.execute(text(query), params)).all()]
+
+
 def tag(n: int) -> bytes:
     """A stand-in voter tag (the real one is an HMAC)."""
     return n.to_bytes(4, "big") * 8
+
+
+class StatementLog:
+    """Records the first word of each statement sent through an engine, BEGIN aside."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.verbs: list[str] = []
+        event.listen(engine.sync_engine, "before_cursor_execute", self._on_execute)
+
+    def _on_execute(self, _conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        verb = statement.split(maxsplit=1)[0].upper()
+        if verb != "BEGIN":
+            self.verbs.append(verb)
 
 
 class CommitCounter:

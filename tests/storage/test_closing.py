@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import text
-
 from bot.model import PollStatus
 from storage import SqlStore
-from tests.storage.helpers import OTHER_SPACE, SPACE, T0, decision, spec, tag
+from tests.storage.helpers import OTHER_SPACE, SPACE, T0, decision, rows, spec, tag
 
 LATER = T0 + timedelta(hours=1)
-
-
-async def _rows(engine, query: str, **params: object) -> list[tuple]:
-    async with engine.connect() as conn:
-        return [tuple(row) for row in (await conn.execute(text(query), params)).all()]
 
 
 async def _voted_poll(store: SqlStore, voters: int = 3):
@@ -46,11 +39,11 @@ async def test_stale_claim_can_be_taken_over(store: SqlStore) -> None:
 
 async def test_finish_close_shreds_and_logs(engine, store: SqlStore) -> None:
     poll = await _voted_poll(store)
-    before = {row[0] for row in await _rows(engine, "SELECT id FROM ballot")}
+    before = {row[0] for row in await rows(engine, "SELECT id FROM ballot")}
     assert await store.claim_close(poll.id, LATER, T0)
     assert await store.finish_close(poll.id, decision(poll.number))
 
-    ballots = await _rows(engine, "SELECT id, voter_tag FROM ballot WHERE poll_id = :p", p=poll.id)
+    ballots = await rows(engine, "SELECT id, voter_tag FROM ballot WHERE poll_id = :p", p=poll.id)
     assert len(ballots) == 3
     assert all(voter_tag is None for _, voter_tag in ballots)
     assert not before & {ballot_id for ballot_id, _ in ballots}  # every id is fresh
@@ -59,7 +52,7 @@ async def test_finish_close_shreds_and_logs(engine, store: SqlStore) -> None:
         '{"p":[1]}',
         '{"p":[2]}',
     ]
-    assert await _rows(engine, "SELECT * FROM poll_secret") == []
+    assert await rows(engine, "SELECT * FROM poll_secret") == []
     assert await store.poll_salt(poll.id) is None
     assert await store.voted_count(poll.id) == 3  # participation stays
 
@@ -85,7 +78,7 @@ async def test_cancel_deletes_ballots_and_salt(engine, store: SqlStore) -> None:
     assert await store.cancel_poll(poll.id, cancelled)
 
     assert await store.ballots(poll.id) == []
-    assert await _rows(engine, "SELECT * FROM poll_secret") == []
+    assert await rows(engine, "SELECT * FROM poll_secret") == []
     assert await store.voted_count(poll.id) == 3
     ended = await store.get_poll(poll.id)
     assert ended is not None and ended.status is PollStatus.CANCELLED
@@ -98,29 +91,6 @@ async def test_cancel_needs_an_open_poll(store: SqlStore) -> None:
     assert await store.claim_close(poll.id, LATER, T0)
     assert not await store.cancel_poll(poll.id, decision(status=PollStatus.CANCELLED))
     assert len(await store.ballots(poll.id)) == 3
-
-
-async def test_due_polls(store: SqlStore) -> None:
-    late = await store.create_poll(
-        SPACE, "c", spec("late", closes_at=T0 + timedelta(hours=3)), b"1", T0
-    )
-    soon = await store.create_poll(
-        SPACE, "c", spec("soon", closes_at=T0 + timedelta(hours=1)), b"2", T0
-    )
-    await store.create_poll(SPACE, "c", spec("never"), b"3", T0)
-    stuck = await store.create_poll(SPACE, "c", spec("stuck"), b"4", T0)
-    assert await store.claim_close(stuck.id, T0, T0)
-
-    now = T0 + timedelta(hours=3)
-    due = await store.due_polls(now, stale_before=T0)
-    assert [p.id for p in due] == [soon.id, late.id]  # the claim is not stale yet
-
-    due = await store.due_polls(now, stale_before=T0 + timedelta(minutes=5))
-    assert [p.id for p in due] == [stuck.id, soon.id, late.id]
-
-    assert await store.claim_close(soon.id, now, T0)
-    assert [p.id for p in await store.due_polls(now, stale_before=T0)] == [late.id]
-    assert await store.due_polls(T0, stale_before=T0) == []
 
 
 async def test_decisions_newest_first(store: SqlStore) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta, timezone
 
 import pytest
@@ -54,6 +55,17 @@ async def test_spec_round_trips(engine, store: SqlStore) -> None:
     assert loaded.spec.closes_at.utcoffset() == timedelta(0)
     assert loaded.created_at == T0 and loaded.created_at.tzinfo is not None
     assert loaded.space == SPACE and loaded.creator == "creator"
+
+
+async def test_reminders_round_trip(engine, store: SqlStore) -> None:
+    with_reminders = replace(spec(), reminders=(86_400, 3_600, 600))
+    made = await store.create_poll(SPACE, "c", with_reminders, b"1", T0)
+    plain = await store.create_poll(SPACE, "c", spec(), b"2", T0)
+
+    fresh = SqlStore(engine)
+    assert (await fresh.get_poll(made.id)).spec.reminders == (86_400, 3_600, 600)
+    assert (await fresh.get_poll(plain.id)).spec.reminders == ()
+    assert await fresh.get_poll(made.id) == made
 
 
 async def test_open_polls_oldest_first(store: SqlStore) -> None:

@@ -1,0 +1,85 @@
+"""When a recurring schedule next falls: cron expressions or a fixed interval, in local time.
+
+Cron expressions are read by APScheduler's ``CronTrigger``, which works in the
+space's time zone and so keeps "10:00 every Monday" at 10:00 local time across
+daylight-saving changes. Fixed intervals (``--every 2w``) are added in local wall
+time for the same reason.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.errors import BadInput
+from bot.model import Schedule
+from bot.timeparse import parse_duration, zone
+
+MIN_INTERVAL = timedelta(hours=1)
+MAX_INTERVAL = timedelta(days=366)
+
+
+def check_cron(expr: str, tz: str) -> CronTrigger:
+    """A trigger for a five-field cron expression ("0 10 * * MON") in ``tz``.
+
+    Raises:
+        BadInput: The expression is not five valid cron fields, or fires more than hourly.
+    """
+    fields = expr.split()
+    if len(fields) != 5:
+        raise BadInput('Write --cron with five fields: minute hour day month weekday, like '
+                       '--cron "0 10 * * MON" for 10:00 every Monday.')
+    try:
+        trigger = CronTrigger.from_crontab(expr, timezone=zone(tz))
+    except ValueError as error:
+        raise BadInput(f"I couldn't read the cron expression {expr!r} ({error}). Example: "
+                       '--cron "0 10 * * MON".') from None
+    if fields[0] == "*" or "," in fields[0] or "/" in fields[0] or "-" in fields[0]:
+        raise BadInput("A schedule can run at most once an hour: give one minute, like "
+                       '--cron "0 10 * * MON".')
+    return trigger
+
+
+def check_every(text: str) -> timedelta:
+    """An interval such as ``1w`` or ``2d``.
+
+    Raises:
+        BadInput: Not an interval, or shorter than an hour or longer than a year.
+    """
+    interval = parse_duration(text)
+    if interval is None:
+        raise BadInput("Write --every with a length of time, like --every 1w or --every 2d.")
+    if not MIN_INTERVAL <= interval <= MAX_INTERVAL:
+        raise BadInput("A schedule repeats at most every hour and at least once a year.")
+    return interval
+
+
+def next_occurrence(schedule: Schedule, after: datetime) -> datetime:
+    """The first occurrence strictly after ``after`` (UTC in, UTC out)."""
+    if schedule.cron is not None:
+        trigger = check_cron(schedule.cron, schedule.timezone)
+        # CronTrigger returns the first fire time at or after "now", in whole seconds.
+        fire = trigger.get_next_fire_time(None, after + timedelta(seconds=1))
+        return fire.astimezone(UTC)
+    assert schedule.every_seconds is not None
+    return add_local(after, timedelta(seconds=schedule.every_seconds), schedule.timezone)
+
+
+def add_local(at: datetime, interval: timedelta, tz: str) -> datetime:
+    """``at`` plus ``interval`` counted in local wall time, so a weekly 10:00 stays at 10:00."""
+    # Aware datetime + timedelta moves the wall clock and keeps the zone: what people mean.
+    return (at.astimezone(zone(tz)) + interval).astimezone(UTC)
+
+
+def describe(schedule: Schedule) -> str:
+    """The schedule's timing in words."""
+    if schedule.cron is not None:
+        return f'cron "{schedule.cron}" ({schedule.timezone})'
+    assert schedule.every_seconds is not None
+    seconds = schedule.every_seconds
+    for unit, size in (("week", 604800), ("day", 86400), ("hour", 3600)):
+        if seconds % size == 0:
+            count = seconds // size
+            return f"every {count} {unit}{'s' if count != 1 else ''} ({schedule.timezone})"
+    return f"every {seconds // 60} minutes ({schedule.timezone})"

@@ -1,0 +1,189 @@
+"""Timed work: claiming due jobs so that each runs once, even with several processes.
+
+A worker claims jobs with one conditional UPDATE that sets ``claimed_by`` and a
+lease. On SQLite the UPDATE runs inside ``BEGIN IMMEDIATE``, which lets one writer
+in at a time across processes; on PostgreSQL its sub-select takes the rows with
+``FOR UPDATE SKIP LOCKED``, so concurrent claims pass each other by instead of
+waiting or taking the same rows. A worker that stops keeps its jobs only until the
+lease runs out; after that another may take them over, and the first worker's late
+``finish_jobs`` then finishes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, delete, func, insert, or_, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.model import Job, NewJob
+from storage.base import StoreBase
+from storage.convert import job_from_row, job_values
+from storage.tables import MAX_JOB_ERROR, JobRow, utc
+
+_job = JobRow.__table__
+#: The columns a claim returns, in the order ``Job`` needs them.
+_JOB_COLUMNS = (
+    _job.c.id,
+    _job.c.kind,
+    _job.c.due_at,
+    _job.c.poll_id,
+    _job.c.schedule_id,
+    _job.c.data,
+    _job.c.attempts,
+)
+#: Ids per ``IN (...)`` list: one statement for any usual batch, and well below the
+#: bound-parameter limits of SQLite (32,766) and asyncpg (32,767).
+_IDS_PER_STATEMENT = 10_000
+
+
+async def insert_jobs(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert job rows (from ``convert.job_values``) in one statement, inside ``session``."""
+    if rows:
+        await session.exec(insert(_job), params=list(rows))
+
+
+async def drop_pending(session: AsyncSession, which: ColumnElement[bool]) -> None:
+    """Delete the jobs matching ``which`` that are neither done nor claimed.
+
+    A claimed job is left alone even if its lease ran out: its worker may be running
+    it right now, and deleting the row would not stop that run.
+    """
+    await session.exec(
+        delete(_job).where(which, _job.c.done_at.is_(None), _job.c.claimed_by.is_(None))
+    )
+
+
+class JobMethods(StoreBase):
+    """The timed-work methods of ``SqlStore``."""
+
+    async def add_jobs(self, jobs: Sequence[NewJob]) -> None:
+        """Add jobs in one transaction."""
+        rows = [job_values(job) for job in jobs]
+        if not rows:
+            return
+        async with self._write() as session:
+            await insert_jobs(session, rows)
+
+    async def claim_jobs(
+        self, worker: str, now: datetime, lease_until: datetime, limit: int
+    ) -> list[Job]:
+        """Claim up to ``limit`` due jobs for ``worker`` until ``lease_until``, earliest first.
+
+        Due means not done, ``due_at <= now``, and unclaimed or with a lease that ran out
+        before ``now``.
+        """
+        now, lease_until = utc(now), utc(lease_until)
+        if limit <= 0:
+            return []
+        pick = (
+            select(_job.c.id)
+            .where(
+                _job.c.done_at.is_(None),
+                _job.c.due_at <= now,
+                or_(_job.c.lease_until.is_(None), _job.c.lease_until < now),
+            )
+            .order_by(_job.c.due_at, _job.c.id)
+            .limit(limit)
+        )
+        if self._dialect == "postgresql":
+            # Rows another claim has locked are skipped, not waited for; rows it has
+            # claimed and committed fail the WHERE when re-checked under the lock.
+            pick = pick.with_for_update(skip_locked=True)
+        stmt = (
+            update(_job)
+            .where(_job.c.id.in_(pick))
+            .values(claimed_by=worker, lease_until=lease_until)
+            .returning(*_JOB_COLUMNS)
+        )
+        async with self._write() as session:
+            rows = (await session.exec(stmt)).all()
+        # RETURNING follows no particular order.
+        return sorted((job_from_row(row) for row in rows), key=lambda job: (job.due_at, job.id))
+
+    async def finish_jobs(
+        self, done: Sequence[tuple[int, Sequence[NewJob]]], worker: str, now: datetime
+    ) -> int:
+        """Mark jobs done and add the follow-ups of those finished, in one transaction.
+
+        A job is finished only if ``worker`` still holds it; a worker whose lease ran
+        out and whose job was taken over finishes nothing and adds nothing. An id
+        given twice counts once, with its last follow-ups. Returns how many finished.
+        """
+        now = utc(now)
+        # Built first, so that a bad follow-up fails before anything is written.
+        follow_ups = {job_id: [job_values(job) for job in jobs] for job_id, jobs in done}
+        if not follow_ups:
+            return 0
+        ids = list(follow_ups)
+        async with self._write() as session:
+            finished: set[int] = set()
+            for start in range(0, len(ids), _IDS_PER_STATEMENT):
+                chunk = ids[start : start + _IDS_PER_STATEMENT]
+                result = await session.exec(
+                    update(_job)
+                    .where(
+                        _job.c.id.in_(chunk),
+                        _job.c.claimed_by == worker,
+                        _job.c.done_at.is_(None),
+                    )
+                    .values(done_at=now, claimed_by=None, lease_until=None)
+                    .returning(_job.c.id)
+                )
+                finished.update(result.scalars())
+            await insert_jobs(
+                session, [row for job_id in ids if job_id in finished for row in follow_ups[job_id]]
+            )
+        return len(finished)
+
+    async def fail_job(
+        self, job_id: int, worker: str, error: str, retry_at: datetime | None, now: datetime
+    ) -> None:
+        """Record a failed run of a job ``worker`` holds; nothing happens if it does not.
+
+        The job is released to run again at ``retry_at``, or with None given up on:
+        done and marked failed. ``error`` keeps its first 200 characters.
+        """
+        values: dict[str, Any] = {
+            "attempts": _job.c.attempts + 1,
+            "last_error": error[:MAX_JOB_ERROR],
+            "claimed_by": None,
+            "lease_until": None,
+        }
+        if retry_at is None:
+            values.update(done_at=utc(now), failed=True)
+        else:
+            values["due_at"] = utc(retry_at)
+        stmt = (
+            update(_job)
+            .where(_job.c.id == job_id, _job.c.claimed_by == worker, _job.c.done_at.is_(None))
+            .values(values)
+        )
+        async with self._write() as session:
+            await session.exec(stmt)
+
+    async def next_due(self) -> datetime | None:
+        """When ``claim_jobs`` could next return a job, if any job is pending.
+
+        That is a pending job's ``due_at``, or for a job claimed past its due time, the
+        end of its lease: a scheduler that woke at ``due_at`` would find it still held
+        and ask again at once, over and over, until the lease ran out.
+        """
+        leased = and_(_job.c.lease_until.is_not(None), _job.c.lease_until > _job.c.due_at)
+        ready_at = case((leased, _job.c.lease_until), else_=_job.c.due_at)
+        async with self._read() as session:
+            return (
+                await session.exec(select(func.min(ready_at)).where(_job.c.done_at.is_(None)))
+            ).scalar_one()
+
+    async def job_failures(self) -> list[tuple[int, str, int, str]]:
+        """Jobs given up on, oldest first: (id, kind, attempts, last error)."""
+        async with self._read() as session:
+            result = await session.exec(
+                select(_job.c.id, _job.c.kind, _job.c.attempts, _job.c.last_error)
+                .where(_job.c.failed)
+                .order_by(_job.c.id)
+            )
+            return [(job_id, kind, tries, error or "") for job_id, kind, tries, error in result]

@@ -1,0 +1,98 @@
+"""Recurring schedules: numbered per space, each with its next occurrence as a job."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlmodel import col
+
+from bot.model import NewJob, Schedule, SpaceRef
+from storage.base import StoreBase
+from storage.convert import job_values, new_schedule_row, schedule_from_row
+from storage.jobs import drop_pending, insert_jobs
+from storage.tables import JobRow, ScheduleRow, utc
+
+_schedule = ScheduleRow.__table__
+_job = JobRow.__table__
+
+
+class ScheduleMethods(StoreBase):
+    """The schedule methods of ``SqlStore``."""
+
+    async def create_schedule(
+        self,
+        space: SpaceRef,
+        creator: str,
+        schedule: Schedule,
+        first: NewJob,
+        now: datetime,
+    ) -> Schedule:
+        """Store an active schedule under the next free number in its space, with its
+        first occurrence job, in one transaction.
+
+        ``schedule.id``, ``.number``, ``.space`` and ``.creator`` are ignored; the job's
+        ``schedule_id`` is set to the new schedule's id.
+        """
+        now = utc(now)
+        job_values(first)  # Refuses a naive due time before anything is written.
+
+        async def insert() -> ScheduleRow:
+            async with self._write() as session:
+                # Numbers of deleted (inactive) schedules count too: they are never reused.
+                top = (
+                    await session.exec(
+                        select(func.max(_schedule.c.number)).where(_schedule.c.space == space.key)
+                    )
+                ).scalar_one()
+                row = new_schedule_row(space, (top or 0) + 1, creator, schedule, now)
+                session.add(row)
+                await session.flush()
+                assert row.id is not None
+                await insert_jobs(session, [job_values(replace(first, schedule_id=row.id))])
+            return row
+
+        return schedule_from_row(await self._numbered(insert))
+
+    async def schedules(self, space: SpaceRef) -> list[Schedule]:
+        """The space's active schedules, by number."""
+        async with self._read() as session:
+            rows = (
+                await session.exec(
+                    select(ScheduleRow)
+                    .where(col(ScheduleRow.space) == space.key, col(ScheduleRow.active))
+                    .order_by(col(ScheduleRow.number))
+                )
+            ).scalars()
+            return [schedule_from_row(row) for row in rows]
+
+    async def get_schedule(self, schedule_id: int) -> Schedule | None:
+        """An active schedule by id; None if there is none or it was deleted."""
+        async with self._read() as session:
+            row = await session.get(ScheduleRow, schedule_id)
+        return schedule_from_row(row) if row is not None and row.active else None
+
+    async def delete_schedule(self, space: SpaceRef, number: int) -> bool:
+        """Deactivate a schedule and delete its pending, unclaimed jobs; False if none.
+
+        An occurrence already claimed by a worker still runs; that worker finds the
+        schedule gone through ``get_schedule``.
+        """
+        async with self._write() as session:
+            found = (
+                await session.exec(
+                    update(_schedule)
+                    .where(
+                        _schedule.c.space == space.key,
+                        _schedule.c.number == number,
+                        _schedule.c.active,
+                    )
+                    .values(active=False)
+                    .returning(_schedule.c.id)
+                )
+            ).scalar_one_or_none()
+            if found is None:
+                return False
+            await drop_pending(session, _job.c.schedule_id == found)
+        return True

@@ -1,0 +1,45 @@
+"""Creating the tables, and adding the columns that newer versions of them gained.
+
+``create_all`` makes missing tables but never changes an existing one, so a
+database made by an earlier version would lack new columns. Only additions are
+handled here: a new column must be nullable or have a server default, so that
+existing rows get a value. Anything bigger needs a real migration.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Table, inspect
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.schema import CreateColumn
+from sqlmodel import SQLModel
+
+
+async def create_schema(conn: AsyncConnection) -> None:
+    """Create missing tables and add missing columns, inside the caller's transaction.
+
+    Raises:
+        RuntimeError: A missing column can't be added (NOT NULL without a server default).
+    """
+    await conn.run_sync(_create_schema)
+
+
+def _create_schema(conn: Connection) -> None:
+    SQLModel.metadata.create_all(conn)
+    inspector = inspect(conn)
+    for table in SQLModel.metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in present:
+                _add_column(conn, table, column)
+
+
+def _add_column(conn: Connection, table: Table, column: Column[object]) -> None:
+    if not column.nullable and column.server_default is None:
+        raise RuntimeError(
+            f"the {table.name} table lacks the column {column.name}, which has no default "
+            "for the rows already there; this database needs migrating by hand"
+        )
+    preparer = conn.dialect.identifier_preparer
+    definition = CreateColumn(column).compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {definition}")
