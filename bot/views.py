@@ -97,16 +97,18 @@ def decision_card(decision: Decision) -> Card:
     return Card(title=title, lines=tuple(lines))
 
 
-def polls_card(entries: Sequence[tuple[Poll, int]], eligible: int, tz: str) -> Card:
-    """The open polls in a space, each with its participation."""
+def polls_card(entries: Sequence[tuple[Poll, int, int]], eligible: int, tz: str) -> Card:
+    """The open polls in a space, each with its participation and requests for more time."""
     if not entries:
         return Card(title="Open polls",
                     lines=(Text('There are no open polls here. Start one with: poll "Question?" '
                                 '"Option 1" "Option 2"'),))
     lines: list[Line] = []
-    for poll, voted in entries:
+    for poll, voted, asked in entries:
         kind = "proposal" if poll.spec.kind is PollKind.CONSENT else f"{poll.spec.kind} poll"
         text = f"{poll.ref} ({kind}): {poll.spec.question} — {participation(voted, eligible)}."
+        if asked:
+            text += f" {asked} asked for more time."
         if poll.spec.closes_at is not None:
             lines.append(Note(text + " Closes {time}.", at=poll.spec.closes_at, tz=tz))
         else:
