@@ -40,6 +40,10 @@ class CreatePoll(Command):
     #: Lead times before closing, e.g. "24h,1h"; None means the space's defaults.
     remind: str | None = None
     no_remind: bool = False
+    #: "majority" (None), "consent", "parity" or "equal-weight".
+    rule: str | None = None
+    #: Per-group quorum, e.g. "50%".
+    quorum_each: str | None = None
 
 
 @dataclass(frozen=True)
@@ -148,3 +152,126 @@ class SetTimezone(Command):
     """Set (or, with None, show) the person's own time zone."""
 
     timezone: str | None = None
+
+
+# -- groups, facilitators, answers and ideas (handled in bot.groups and bot.ideas) --------
+
+
+@dataclass(frozen=True)
+class AddGroup(Command):
+    """Declare a group in the space (facilitators)."""
+
+    slug: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class RemoveGroup(Command):
+    """Remove a declared group and its memberships (facilitators)."""
+
+    slug: str
+
+
+@dataclass(frozen=True)
+class JoinGroup(Command):
+    """Join a group by saying you belong to it."""
+
+    slug: str
+
+
+@dataclass(frozen=True)
+class LeaveGroup(Command):
+    """Leave a group."""
+
+    slug: str
+
+
+@dataclass(frozen=True)
+class AssignGroup(Command):
+    """Put someone in a group, or (``remove``) take them out (facilitators)."""
+
+    slug: str
+    person: str
+    remove: bool = False
+
+
+@dataclass(frozen=True)
+class MapGroup(Command):
+    """Map a platform role onto a group, or with None remove the mapping (facilitators)."""
+
+    slug: str
+    role: str | None
+
+
+@dataclass(frozen=True)
+class ListGroups(Command):
+    """Show the space's groups with member counts."""
+
+
+@dataclass(frozen=True)
+class RolesSeen(Command):
+    """An adapter reports the platform roles (ids) the actor holds now.
+
+    Mapped group memberships follow: groups mapped to a role they hold are joined, and
+    mapped memberships whose role is gone are left. Memberships people declared
+    themselves or were assigned are never touched.
+    """
+
+    role_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChangeFacilitator(Command):
+    """Name someone a facilitator of the space, or (``remove``) stop them being one."""
+
+    person: str
+    remove: bool = False
+
+
+@dataclass(frozen=True)
+class ListFacilitators(Command):
+    """Show who facilitates the space."""
+
+
+@dataclass(frozen=True)
+class Respond(Command):
+    """The proposer answers a reason given with a block or disagreement.
+
+    ``reason`` is the reason's number in the outcome, "all", or None for the only one left.
+    """
+
+    poll: int
+    text: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class StartIdeas(Command):
+    """Open an ideas round."""
+
+    question: str
+    closes: str | None = None
+
+
+@dataclass(frozen=True)
+class AddIdea(Command):
+    """Add an idea to an open round, anonymously."""
+
+    round: int
+    text: str
+
+
+@dataclass(frozen=True)
+class ListIdeas(Command):
+    """Show a round's ideas, numbered, without authors."""
+
+    round: int
+
+
+@dataclass(frozen=True)
+class IdeasToPoll(Command):
+    """Turn chosen ideas into a poll (facilitators); ``poll`` holds the poll's flags."""
+
+    round: int
+    picks: str
+    poll: CreatePoll

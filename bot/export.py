@@ -14,6 +14,7 @@ from bot.records import outcome_to_dict
 CSV_COLUMNS = (
     "space", "poll", "question", "kind", "method", "rule", "status", "options", "summary",
     "reason", "winners", "passed", "tallies", "voted", "eligible", "opened_at", "closed_at",
+    "reasons", "responses", "groups",
 )
 
 
@@ -57,6 +58,10 @@ def decisions_csv(decisions: Sequence[Decision]) -> str:
             " | ".join(_cell(x) for x in o.winners), "" if o.passed is None else o.passed,
             " | ".join(f"{_cell(label)}: {figure:g}" for label, figure in o.tallies),
             o.voted, o.eligible, decision.opened_at.isoformat(), decision.closed_at.isoformat(),
+            " | ".join(f"{n}. {stance}: {_cell(text)}"
+                       for n, (stance, text) in enumerate(o.reasons, start=1)),
+            " | ".join(f"{n}. {_cell(text)}" for n, text in o.responses),
+            " | ".join(f"{_cell(name)}: {_cell(text)}" for name, text in o.groups),
         ])
     return buffer.getvalue()
 

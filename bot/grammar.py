@@ -28,7 +28,9 @@ from bot.commands import (
     ShowResults,
 )
 from bot.errors import BadInput
+from bot.groups import PARSERS as GROUP_PARSERS
 from bot.model import Actor, SpaceRef
+from bot.voices import PARSERS as VOICE_PARSERS
 
 MAX_COMMAND_LENGTH = 4000
 
@@ -52,9 +54,14 @@ _POLL_FLAGS = {
     "--dots": True,
     "--remind": True,
     "--no-remind": False,
+    "--rule": True,
+    "--quorum-each": True,
 }
 _PROPOSE_FLAGS = {k: v for k, v in _POLL_FLAGS.items()
                   if k not in ("--kind", "--method", "--max-picks", "--dots")}
+
+#: Verbs parsed by the groups and voices modules.
+EXTRA_PARSERS = {**GROUP_PARSERS, **VOICE_PARSERS}
 
 _SCHEDULE_FLAGS = {"--cron": True, "--every": True, "--first": True, "--closes": True}
 
@@ -135,6 +142,8 @@ def parse(text: str, actor: Actor, space: SpaceRef) -> Command:
         if len(args) > 1:
             raise BadInput("Write timezone and a zone name, like: timezone Europe/London")
         return SetTimezone(actor, space, timezone=args[0] if args else None)
+    if verb in EXTRA_PARSERS:
+        return EXTRA_PARSERS[verb](args, actor, space)
     if verb in ("help", "?"):
         return Help(actor, space, topic=" ".join(args).lower() or None)
     raise BadInput(f"I don't know the command {words[0]!r}. Type help to see what you can do.")
@@ -220,7 +229,18 @@ def _parse_poll(args: list[str], actor: Actor, space: SpaceRef, *, proposal: boo
         dots=_number(flags, "--dots"),
         remind=flags.get("--remind"),
         no_remind="--no-remind" in flags,
+        rule=flags.get("--rule"),
+        quorum_each=flags.get("--quorum-each"),
     )
+
+
+def parse_poll_args(args: list[str], actor: Actor, space: SpaceRef) -> CreatePoll:
+    """Read ``poll`` arguments (question, options, flags); used by ``ideas #N to-poll``.
+
+    Raises:
+        BadInput: With what was wrong and how to write it.
+    """
+    return _parse_poll(args, actor, space, proposal=False)
 
 
 def _parse_schedule(args: list[str], actor: Actor, space: SpaceRef) -> CreateSchedule:

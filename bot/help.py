@@ -17,14 +17,19 @@ TOPICS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "sets the support the top option needs; --closes 2d, --closes friday 17:00 or "
         "--closes 2026-12-04 17:00 sets when it closes (in this space's time zone). Members "
         "who have not voted get a private reminder before it closes (by default 24 hours and "
-        "1 hour before); --remind 48h,2h changes that and --no-remind turns it off.",
+        "1 hour before); --remind 48h,2h changes that and --no-remind turns it off. "
+        "--rule parity or --rule equal-weight and --quorum-each N% bring in the space's "
+        "groups (see help rules).",
         ('poll "Where should PeerFest be?" "Library" "Park" "Town hall" --kind ranked --closes 2d',
          'poll "Which days suit you?" "Mon" "Wed" "Fri" --kind multi'),
     ),
     "propose": (
-        'propose "Your proposal" [--closes WHEN] [--threshold N%] [--quorum N] [--open]',
+        'propose "Your proposal" [--closes WHEN] [--threshold N%] [--quorum N] [--rule R] '
+        "[--open]",
         "Put a proposal to the group. People agree, abstain, disagree or block; a block needs "
-        "a reason. It passes with no block and more agree than disagree (or the --threshold).",
+        "a reason. It passes with no block and more agree than disagree (or the --threshold). "
+        "With --rule consent a block holds it until you answer the reason (see help respond); "
+        "--rule parity needs agreement in every group (see help rules).",
         ('propose "Move the monthly meeting to Thursdays" --closes 7d',),
     ),
     "vote": (
@@ -67,6 +72,87 @@ TOPICS: dict[str, tuple[str, str, tuple[str, ...]]] = {
                    ("unschedule #1",)),
     "timezone": ("timezone [ZONE]", "Show or set your own time zone, so private reminders fit "
                  "your day.", ("timezone Europe/London",)),
+    "say": ("say [--reply] TEXT", "In the playground, count a message as if it were written "
+            "in the channel (--reply: a reply). Only that it happened is kept, never the words. "
+            "On Slack and Discord ordinary messages are counted the same way.",
+            ('say "Hello all"', "say --reply thanks")),
+    "balance": ("balance [--days N]", "The balance of voices between this space's groups over "
+                "the last 14 days (or N, up to 365): each group's share of contributions beside "
+                "its share of members, how many of its members took part, and how evenly "
+                "everyone contributed. Group-level figures only; nobody is named.",
+                ("balance", "balance --days 30")),
+    "me": ("me", "Your own record here, month by month: decisions you took part in (never what "
+           "you chose), messages, replies, ideas, reasons and responses. Only you see it.",
+           ("me",)),
+    "nudges": ("nudges [on|off]", "Turn private nudges on or off. A nudge is a kind private "
+               "message when a decision could use your voice: at most one every few days, never "
+               "in your quiet hours. On its own, nudges shows your setting, and facilitators also "
+               "see how many nudges went out (never to whom).", ("nudges off", "nudges on")),
+    "payments": ("payments [on|off]", "Say whether you want involvement payments for taking "
+                 "part. payments off marks you as not wanting payment in the contribution record "
+                 "(for example because of benefits); your contributions are still recognised.",
+                 ("payments off", "payments on")),
+    "my-data": ("my-data", "Everything Roundtable stores about you, as JSON, shown only to you. "
+                "Ballots are not in it: nothing links a ballot to you.", ("my-data",)),
+    "forget-me": ("forget-me [confirm]", "Erase everything Roundtable stores about you. It "
+                  "explains first; forget-me confirm does it. Ballots, decisions and turnout "
+                  "figures stay, because nothing in them points to you.",
+                  ("forget-me", "forget-me confirm")),
+    "group": (
+        'group add SLUG ["Name"] | join SLUG | leave SLUG | assign SLUG @person | unassign '
+        "SLUG @person | map SLUG ROLE-ID | unmap SLUG | remove SLUG",
+        "Groups are the constituencies that decide together, like staff and people with lived "
+        "experience. A facilitator declares them; you join the ones you belong to (you may be "
+        "in several), or a facilitator assigns you. On Discord and Slack a facilitator can map "
+        "a role or user group onto a group, and its holders join it automatically. Only "
+        "numbers of members are ever shown, never names.",
+        ('group add lived-experience "People with lived experience"',
+         "group join lived-experience", "group assign staff @sam", "group map staff 1234567890"),
+    ),
+    "groups": ("groups", "List this space's groups with how many members each has.",
+               ("groups",)),
+    "facilitator": ("facilitator add @person | facilitator remove @person",
+                    "Facilitators manage groups, turn ideas into polls and can close or extend "
+                    "anyone's poll. Whoever has the facilitator or admin role on the platform is "
+                    "one; they can name others here.",
+                    ("facilitator add @priya", "facilitator remove @priya")),
+    "facilitators": ("facilitators", "Show who facilitates this space.", ("facilitators",)),
+    "rules": (
+        "",
+        "How groups count in a poll or proposal: --rule majority, consent, parity or "
+        "equal-weight, and --quorum-each N%. majority (the default): the most support "
+        "wins. consent (proposals): a block holds the proposal until the proposer answers it. "
+        "parity: the winner (or agree) needs a majority, or the --threshold, within every "
+        "group that votes; for ranked, score and dots polls the winner must also come first "
+        "in every group. equal-weight: each group's ballots weigh the same in total, whatever "
+        "its size (not for ranked polls). --quorum-each 50%: half of every group's members "
+        "must vote. Groups with only a few ballots (fewer than 5 unless the config says "
+        "otherwise) are counted, but their numbers are not "
+        "shown. These need the space to have groups.",
+        ('propose "Move the meeting to Thursdays" --rule parity',
+         'poll "Which focus?" "Art" "Sport" --kind score --rule equal-weight --quorum-each 40%'),
+    ),
+    "respond": (
+        'respond #N [REASON|all] "your answer"',
+        "After a proposal closes, its proposer answers each reason given with a block or a "
+        "disagreement (by its number in the outcome). A proposal that passed is final only "
+        "once every reason has an answer; answers are posted, and kept in the decision log "
+        "beside the reasons, without names.",
+        ('respond #3 1 "We moved it to 6pm so carers can come"',
+         'respond #3 all "We will review it after two months"'),
+    ),
+    "ideas": (
+        'ideas "Question?" [--closes WHEN] | ideas #N | ideas #N to-poll 1,3,4 [poll flags]',
+        "Open an ideas round where anyone adds ideas, anonymously; ideas #N lists them, "
+        "numbered, without who added them. When it closes (or before), a facilitator turns "
+        "chosen ideas into a poll; any poll flags work, like --kind ranked or --rule parity, "
+        "and a question in quotes replaces the round's.",
+        ('ideas "What should PeerFest focus on?" --closes 3d', "ideas #1",
+         "ideas #1 to-poll 2,5,7,8 --kind ranked --rule parity --closes friday 17:00"),
+    ),
+    "idea": ('idea #N "your idea"', "Add an idea to an open ideas round. Nobody, not even the "
+             "facilitators, can see who added it. Up to 80 characters, so it can become a poll "
+             "option; the same idea twice is refused.", ('idea #1 "A quiet room at every event"',)),
     "anonymity": ("", PROMISE_FULL, ()),
     "ties": (
         "",
@@ -108,6 +194,6 @@ def help_card(topic: str | None, extra: dict[str, str] | None = None) -> Card:
         lines=(
             Items(tuple(items), numbered=False),
             Text("Type help and a command for details, e.g. help poll. Also: help anonymity, "
-                 "help ties."),
+                 "help ties, help rules."),
         ),
     )

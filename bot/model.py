@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 MAX_OPTIONS = 20
@@ -28,6 +28,8 @@ class PollKind(StrEnum):
     SCORE = "score"
     DOTS = "dots"
     CONSENT = "consent"
+    #: An ideas round: people add ideas, nothing is voted on (see ``bot.ideas``).
+    IDEAS = "ideas"
 
 
 class Method(StrEnum):
@@ -41,6 +43,7 @@ class Method(StrEnum):
     SCORE = "score"
     DOTS = "dots"
     CONSENT = "consent"
+    IDEAS = "ideas"
 
 
 #: The method each kind uses unless the creator picks another (only ranked has a choice).
@@ -51,9 +54,27 @@ DEFAULT_METHOD = {
     PollKind.SCORE: Method.SCORE,
     PollKind.DOTS: Method.DOTS,
     PollKind.CONSENT: Method.CONSENT,
+    PollKind.IDEAS: Method.IDEAS,
 }
 
 RANKED_METHODS = (Method.SCHULZE, Method.IRV, Method.BORDA)
+
+
+class Rule(StrEnum):
+    """How groups count in a decision (see ``docs/counting.md``, "Groups and rules")."""
+
+    #: The option with the most support wins; a proposal needs no block and more agree.
+    MAJORITY = "majority"
+    #: Proposals only: a block holds the proposal until the proposer answers it.
+    CONSENT = "consent"
+    #: The threshold (default: a majority) must be met within every group that took part.
+    PARITY = "parity"
+    #: Each group's ballots weigh the same in total, whatever its size.
+    EQUAL_WEIGHT = "equal-weight"
+
+
+#: Rules that need the space to have declared groups.
+GROUP_RULES = (Rule.PARITY, Rule.EQUAL_WEIGHT)
 
 
 class PollStatus(StrEnum):
@@ -158,6 +179,9 @@ class PollSpec:
     #: Lead times, in seconds before closing, for reminders to members who have not voted.
     #: Empty means no reminders.
     reminders: tuple[int, ...] = ()
+    rule: Rule = Rule.MAJORITY
+    #: Percent (1–100) of each group's members who must vote; None: no per-group quorum.
+    quorum_each: float | None = None
 
 
 @dataclass(frozen=True)
@@ -210,6 +234,15 @@ class VoteReceipt:
 
 
 @dataclass(frozen=True)
+class Verdict:
+    """What an outcome says once every reason has been answered (see ``Outcome.pending``)."""
+
+    summary: str
+    reason: str
+    passed: bool | None
+
+
+@dataclass(frozen=True)
 class Outcome:
     """The result of a closed poll, in aggregate only.
 
@@ -226,6 +259,11 @@ class Outcome:
         reasons: Reasons given for blocks and disagreements, without names on anonymous polls.
         unit: What the tally figures count ("votes", "points"...).
         voters: On open (non-anonymous) polls only: (name, what they chose).
+        groups: (group name, plain-words line) per group: its breakdown, or "fewer than 5 —
+            not shown" for small groups, and whether a parity rule held there.
+        responses: (reason number, the proposer's answer); numbers count ``reasons`` from 1.
+        awaiting: Reasons still to be answered before this outcome is final.
+        pending: While ``awaiting``, what the outcome becomes once every reason is answered.
     """
 
     summary: str
@@ -240,6 +278,15 @@ class Outcome:
     reasons: tuple[tuple[str, str], ...] = ()
     unit: str = "votes"
     voters: tuple[tuple[str, str], ...] = ()
+    groups: tuple[tuple[str, str], ...] = ()
+    responses: tuple[tuple[int, str], ...] = ()
+    awaiting: int = 0
+    pending: Verdict | None = None
+
+    @property
+    def final(self) -> bool:
+        """False while the proposer still has reasons to answer."""
+        return self.awaiting == 0
 
 
 @dataclass(frozen=True)
@@ -269,6 +316,9 @@ class JobKind(StrEnum):
     REMIND = "remind"
     #: One occurrence of a recurring schedule.
     OCCUR = "occur"
+    #: A poll's nudge sweep: private nudges to quieter members, and the balance note to
+    #: facilitators (``bot.nudges``). Runs again every hour while the poll is open.
+    NUDGE = "nudge"
 
 
 @dataclass(frozen=True)
@@ -316,3 +366,89 @@ class Schedule:
     options: tuple[str, ...] = ()
     #: How long each occurrence's poll stays open, in seconds (None: until closed by hand).
     poll_seconds: int | None = None
+
+
+class ContributionKind(StrEnum):
+    """What someone did; counted, never read."""
+
+    MESSAGE = "message"
+    REPLY = "reply"
+    VOTE = "vote"
+    IDEA = "idea"
+    REASON = "reason"
+    RESPONSE = "response"
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One counted contribution: who, where, what kind, which day. Never any text.
+
+    ``event_id`` is the platform's id for the event (Slack ``event_id``, Discord message
+    id), so that a replayed event is never counted twice; None for the bot's own events.
+    """
+
+    space: SpaceRef
+    member: str
+    kind: ContributionKind
+    at: datetime
+    event_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ContributionCount:
+    """How many contributions of one kind a member made in a space (on ``day``, or over a
+    range when ``day`` is None). ``space`` is the space's key."""
+
+    space: str
+    member: str
+    kind: ContributionKind
+    day: date | None
+    count: int
+
+
+@dataclass(frozen=True)
+class Group:
+    """A declared constituency in a space, e.g. ``lived-experience``.
+
+    ``role`` is the platform role (Discord role, Slack user group) mapped onto it, if any.
+    """
+
+    slug: str
+    name: str
+    role: str | None = None
+
+
+class NudgeReason(StrEnum):
+    """Why a private nudge or note was sent (kept in the nudge log, for caps and audit)."""
+
+    #: No contribution in the balance window, and not yet voted in an open poll.
+    QUIET = "quiet"
+    #: Has contributed lately, but not yet voted in an open poll.
+    NOT_VOTED = "not-voted"
+    #: To a facilitator: one group's share of the voice is well above its share of members.
+    BALANCE = "balance"
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """One private nudge or note, as logged: to whom, where, why, when. Never its text."""
+
+    member: str
+    space: SpaceRef
+    reason: NudgeReason
+    at: datetime
+    poll_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """A member's own choices about nudges and involvement payments.
+
+    Attributes:
+        nudges: True or False once they said ``nudges on`` / ``nudges off``; None means
+            the space's default (on, unless the config asks members to opt in).
+        payments: False once they said ``payments off`` (they do not want payment).
+    """
+
+    nudges: bool | None = None
+    payments: bool = True

@@ -10,9 +10,10 @@ anyone can check it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 
-from bot import counting, ranked
-from bot.model import Ballot, Method, Outcome, PollKind, PollSpec, Stance
+from bot import counting, ranked, weighted
+from bot.model import Ballot, Method, Outcome, PollKind, PollSpec, Rule, Stance
 from bot.polls import ballot_summary
 
 UNITS = {
@@ -24,19 +25,38 @@ UNITS = {
     Method.SCORE: "points",
     Method.DOTS: "dots",
     Method.CONSENT: "votes",
+    Method.IDEAS: "ideas",
 }
 
 
 def rule_words(spec: PollSpec) -> str:
     """The decision rule in a few plain words, for cards and the decision log."""
+    if spec.kind is PollKind.IDEAS:
+        return "an ideas round: ideas are collected, nothing is decided"
     if spec.kind is PollKind.CONSENT:
+        block = "no unresolved block" if spec.rule is Rule.CONSENT else "no block"
         if spec.threshold is not None:
-            return (f"passes with no block and at least {spec.threshold:g}% of those taking a "
-                    "side agreeing")
-        return "passes with no block and more agree than disagree"
-    if spec.threshold is not None:
-        return f"the top option needs at least {spec.threshold:g}% of ballots"
-    return "the option with the most support wins"
+            words = (f"passes with {block} and at least {spec.threshold:g}% of those taking a "
+                     "side agreeing")
+        else:
+            words = f"passes with {block} and more agree than disagree"
+        if spec.rule is Rule.CONSENT:
+            words += "; a block is resolved when the proposer answers it"
+    elif spec.threshold is not None:
+        words = f"the top option needs at least {spec.threshold:g}% of ballots"
+    else:
+        words = "the option with the most support wins"
+    need = "a majority" if spec.threshold is None else f"at least {spec.threshold:g}%"
+    if spec.rule is Rule.PARITY:
+        if spec.kind is PollKind.CONSENT:
+            words += f", and {need} in every group that votes must agree (parity)"
+        elif spec.kind in (PollKind.CHOICE, PollKind.MULTI):
+            words += f", and {need} in every group that votes must have chosen it too (parity)"
+        else:
+            words += ", and it must also come first in every group that votes (parity)"
+    elif spec.rule is Rule.EQUAL_WEIGHT:
+        words += "; each group's ballots weigh the same in total (equal group weight)"
+    return words
 
 
 def tiebreak_seed(number: int, question: str) -> str:
@@ -49,14 +69,18 @@ def decide(
     number: int,
     ballots: Sequence[tuple[str | None, Ballot]],
     eligible: int,
+    weights: Sequence[Fraction] | None = None,
 ) -> Outcome:
     """Count a poll's ballots and say what was decided.
+
+    Group rules (parity, quorum in each group) are applied on top by ``bot.rules``.
 
     Args:
         spec: The poll.
         number: The poll's number in its space (part of the tie-break seed).
         ballots: ``(voter name or None, ballot)`` pairs; names only on open polls.
         eligible: How many members could vote.
+        weights: One weight per ballot, for equal group weight; None: each ballot counts 1.
     """
     voted = len(ballots)
     voters = ()
@@ -64,14 +88,20 @@ def decide(
         voters = tuple(
             sorted((name or "someone", ballot_summary(spec, b)) for name, b in ballots)
         )
-    base = {"voted": voted, "eligible": eligible, "unit": UNITS[spec.method], "voters": voters}
+    unit = weighted.UNITS[spec.method] if weights is not None else UNITS[spec.method]
+    base = {"voted": voted, "eligible": eligible, "unit": unit, "voters": voters}
     if voted == 0:
         return Outcome(summary="No decision.", reason="Nobody voted.", **base)
     if spec.kind is PollKind.CONSENT:
-        return _consent(spec, [b for _, b in ballots], base)
-    count = _count(spec, number, [b for _, b in ballots])
+        return _consent(spec, [b for _, b in ballots], base, weights)
+    if weights is not None:
+        order = counting.tiebreak_order(tiebreak_seed(number, spec.question), spec.options)
+        count = weighted.count_weighted(spec.method, spec.options, [b for _, b in ballots],
+                                        weights, order)
+    else:
+        count = _count(spec, number, [b for _, b in ballots])
     labels = spec.options
-    tallies = tuple((labels[i], count.totals[i]) for i in count.order)
+    tallies = tuple((labels[i], weighted.shown(count.totals[i])) for i in count.order)
     tied = tuple(labels[i] for i in count.tied)
     short = _quorum_short(spec, voted, eligible)
     if short:
@@ -99,10 +129,19 @@ def decide(
             reason=(f"{name} has {share:.0f}% of ballots, meeting the {spec.threshold:g}% "
                     f"threshold.{tie_note}"),
             winners=(name,), passed=True, tallies=tallies, story=count.story, tied=tied, **base)
+    reason = _win_reason(spec, name, count, winner)
+    if weights is not None:
+        reason = (f"{name} has the most {unit}: {weighted.shown(count.totals[winner]):g} of "
+                  f"{count.ballots}. {weighted.WEIGHTED_NOTE}")
     return Outcome(
         summary=f"{name} wins.",
-        reason=_win_reason(spec, name, count, winner) + tie_note,
+        reason=reason + tie_note,
         winners=(name,), tallies=tallies, story=count.story, tied=tied, **base)
+
+
+def first_option(spec: PollSpec, number: int, ballots: list[Ballot]) -> int | None:
+    """The option that comes first when only these ballots are counted (ties: the draw)."""
+    return _count(spec, number, ballots).winner
 
 
 def _count(spec: PollSpec, number: int, ballots: list[Ballot]) -> counting.Count:
@@ -125,7 +164,7 @@ def _count(spec: PollSpec, number: int, ballots: list[Ballot]) -> counting.Count
 
 
 def _win_reason(spec: PollSpec, name: str, count: counting.Count, winner: int) -> str:
-    figure = count.totals[winner]
+    figure = weighted.shown(count.totals[winner])
     if spec.method is Method.PLURALITY:
         return f"{name} has the most votes: {figure:g} of {count.ballots}."
     if spec.method is Method.APPROVAL:
@@ -150,40 +189,49 @@ def _quorum_short(spec: PollSpec, voted: int, eligible: int) -> str | None:
             f"(quorum: {spec.quorum.describe()}).")
 
 
-def _consent(spec: PollSpec, ballots: list[Ballot], base: dict) -> Outcome:
-    stances = [b.stance.value for b in ballots if b.stance is not None]
-    tally = counting.count_consent(stances)
-    tallies = (("agree", tally.agree), ("abstain", tally.abstain),
-               ("disagree", tally.disagree), ("block", tally.block))
+def _consent(spec: PollSpec, ballots: list[Ballot], base: dict,
+             weights: Sequence[Fraction] | None = None) -> Outcome:
+    totals = weighted.stance_totals(ballots, weights)
+    blocks = sum(1 for b in ballots if b.stance is Stance.BLOCK)
+    tallies = tuple((stance.value, weighted.shown(totals[stance])) for stance in Stance)
+    if weights is None:
+        story = counting.count_consent([b.stance.value for b in ballots if b.stance]).story
+    else:
+        story = (", ".join(f"{figure:g} {label}" for label, figure in tallies) + ". "
+                 + weighted.WEIGHTED_NOTE,)
     # Sorted, so the order of reasons says nothing about the order of votes.
     reasons = tuple(sorted((b.stance.value, b.reason) for b in ballots
                            if b.reason and b.stance in (Stance.BLOCK, Stance.DISAGREE)))
-    common = {"tallies": tallies, "story": tally.story, "reasons": reasons, **base}
+    common = {"tallies": tallies, "story": story, "reasons": reasons, **base}
     short = _quorum_short(spec, len(ballots), base["eligible"])
     if short:
         return Outcome(summary="No decision: not enough people voted.", reason=short,
                        passed=False, **common)
-    if tally.block:
-        people = "person" if tally.block == 1 else "people"
+    people = "person" if blocks == 1 else "people"
+    if blocks and spec.rule is not Rule.CONSENT:
         return Outcome(summary="Not passed: blocked.",
-                       reason=(f"{tally.block} {people} blocked, and a proposal with a block "
+                       reason=(f"{blocks} {people} blocked, and a proposal with a block "
                                "does not pass. The reasons are below."),
                        passed=False, **common)
-    sided = tally.agree + tally.disagree
+    agree, sided = totals[Stance.AGREE], totals[Stance.AGREE] + totals[Stance.DISAGREE]
     if sided == 0:
         return Outcome(summary="Not passed.", reason="Nobody agreed: everyone abstained.",
                        passed=False, **common)
-    share = 100 * tally.agree / sided
+    share = 100 * agree / sided
     if spec.threshold is not None:
-        passed = share + 1e-9 >= spec.threshold
+        passed = share >= Fraction(spec.threshold).limit_denominator(10**6)
         need = f"at least {spec.threshold:g}%"
     else:
-        passed = tally.agree > tally.disagree
+        passed = agree > totals[Stance.DISAGREE]
         need = "more than half"
     summary = "Passed." if passed else "Not passed."
     verdict = "meeting" if passed else "short of"
-    reason = (f"No blocks; {tally.agree} of {sided} who took a side agreed ({share:.0f}%), "
-              f"{verdict} the {need} needed.")
+    # Under the consent rule blocks are set aside here; bot.answers holds the proposal
+    # until the proposer has answered each one.
+    lead = (f"{blocks} {people} blocked; under the consent rule a block is resolved once the "
+            "proposer answers it. Apart from the blocks," if blocks else "No blocks;")
+    reason = (f"{lead} {weighted.shown(agree):g} of {weighted.shown(sided):g} who took a side "
+              f"agreed ({float(share):.0f}%), {verdict} the {need} needed.")
     return Outcome(summary=summary, reason=reason, passed=passed, **common)
 
 

@@ -21,6 +21,7 @@ from bot.model import (
     PollKind,
     PollSpec,
     Quorum,
+    Rule,
     Stance,
 )
 from bot.timeparse import parse_duration, parse_when
@@ -35,6 +36,7 @@ KIND_WORDS = {
     PollKind.SCORE: f"score each option from 0 to {MAX_SCORE}",
     PollKind.DOTS: "spread your dots across the options",
     PollKind.CONSENT: "agree, abstain, disagree or block",
+    PollKind.IDEAS: "add your ideas",
 }
 
 METHOD_WORDS = {
@@ -46,6 +48,7 @@ METHOD_WORDS = {
     Method.SCORE: "highest total score wins",
     Method.DOTS: "most dots wins",
     Method.CONSENT: "consent",
+    Method.IDEAS: "ideas are collected, not counted",
 }
 
 _PERCENT = re.compile(r"^(\d+(?:\.\d+)?)%$")
@@ -69,7 +72,13 @@ def build_spec(
     try:
         kind = PollKind(command.kind.strip().lower())
     except ValueError:
-        kinds = ", ".join(k.value for k in PollKind if k is not PollKind.CONSENT)
+        kind = None
+    if kind is PollKind.IDEAS:
+        raise BadInput('To collect ideas first, write: ideas "What should we focus on?" '
+                       "--closes 3d. A facilitator can then turn them into a poll.")
+    if kind is None:
+        kinds = ", ".join(k.value for k in PollKind
+                          if k not in (PollKind.CONSENT, PollKind.IDEAS))
         raise BadInput(
             f"I don't know the poll kind {command.kind!r}. Use one of: {kinds}. "
             'For a proposal, write: propose "your proposal".'
@@ -85,6 +94,8 @@ def build_spec(
     method = _check_method(kind, command.method)
     threshold = _check_threshold(kind, command.threshold)
     quorum = _check_quorum(command.quorum)
+    rule = _check_rule(kind, command.rule)
+    quorum_each = _check_quorum_each(command.quorum_each)
     max_picks = None
     if command.max_picks is not None:
         if kind is not PollKind.MULTI:
@@ -116,7 +127,38 @@ def build_spec(
         max_picks=max_picks,
         dots=dots,
         reminders=reminders,
+        rule=rule,
+        quorum_each=quorum_each,
     )
+
+
+def _check_rule(kind: PollKind, raw: str | None) -> Rule:
+    if raw is None:
+        return Rule.MAJORITY
+    try:
+        rule = Rule(raw.strip().lower())
+    except ValueError:
+        names = ", ".join(r.value for r in Rule)
+        raise BadInput(f"I don't know the rule {raw!r}. Use one of: {names}.") from None
+    if rule is Rule.CONSENT and kind is not PollKind.CONSENT:
+        raise BadInput('--rule consent is for proposals, where people can block: write '
+                       'propose "your proposal" --rule consent.')
+    if rule is Rule.EQUAL_WEIGHT and kind is PollKind.RANKED:
+        raise BadInput("--rule equal-weight can't be used with ranked polls: the ranked methods "
+                       "count whole ballots, so a ballot can't weigh a fraction. Use --rule "
+                       "parity, or a score or dots poll with equal weight.")
+    return rule
+
+
+def _check_quorum_each(raw: str | None) -> float | None:
+    if raw is None:
+        return None
+    match = _PERCENT.match(raw.strip())
+    value = float(match.group(1)) if match else None
+    if value is None or not 0 < value <= 100:
+        raise BadInput("Write the quorum for each group as a percentage of its members, like "
+                       "--quorum-each 50%.")
+    return value
 
 
 def _check_reminders(
@@ -325,6 +367,7 @@ def vote_example(spec: PollSpec, ref: str = "#N") -> str:
         PollKind.DOTS: f"Give option=dots pairs using up to {spec.dots} dots, for example: "
                        f"vote {ref} 1=3 2=2",
         PollKind.CONSENT: f"For example: vote {ref} agree, or vote {ref} block and a reason",
+        PollKind.IDEAS: f'Add an idea with: idea {ref} "your idea"',
     }
     return examples[spec.kind]
 

@@ -9,7 +9,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from bot.model import Ballot, Outcome, Stance
+from bot.model import Ballot, Outcome, Stance, Verdict
 
 
 def ballot_to_json(ballot: Ballot) -> str:
@@ -43,6 +43,9 @@ def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
     data["tallies"] = [{"option": label, "figure": figure} for label, figure in outcome.tallies]
     data["reasons"] = [{"stance": stance, "reason": text} for stance, text in outcome.reasons]
     data["voters"] = [{"name": name, "choice": choice} for name, choice in outcome.voters]
+    data["groups"] = [{"group": name, "result": text} for name, text in outcome.groups]
+    data["responses"] = [{"reason": number, "response": text}
+                         for number, text in outcome.responses]
     for key in ("winners", "story", "tied"):
         data[key] = list(data[key])
     return data
@@ -69,4 +72,8 @@ def outcome_from_json(text: str) -> Outcome:
         reasons=tuple((r["stance"], r["reason"]) for r in data.get("reasons", ())),
         unit=data.get("unit", "votes"),
         voters=tuple((v["name"], v["choice"]) for v in data.get("voters", ())),
+        groups=tuple((g["group"], g["result"]) for g in data.get("groups", ())),
+        responses=tuple((r["reason"], r["response"]) for r in data.get("responses", ())),
+        awaiting=data.get("awaiting", 0),
+        pending=Verdict(**data["pending"]) if data.get("pending") else None,
     )

@@ -5,29 +5,35 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from bot import commands as c
 from bot.anonymity import PROMISE, Keyring, new_salt
+from bot.balance import BalancePolicy
 from bot.cards import Card, Tone
 from bot.effects import Effect, Post, Reply, UpdatePost
-from bot.errors import NotAllowed, NotFound, PollClosed, RoundtableError
+from bot.errors import BadInput, NotAllowed, NotFound, PollClosed, RoundtableError
+from bot.groups import GroupCommands
 from bot.help import help_card
 from bot.model import (
     Actor,
+    Contribution,
+    ContributionKind,
     Decision,
     Outcome,
     Poll,
     PollKind,
+    PollSpec,
     PollStatus,
     Schedule,
     SpaceRef,
 )
-from bot.outcome import decide, rule_words
+from bot.nudges import NudgePolicy
+from bot.outcome import rule_words
 from bot.polls import build_spec, describe_ballot, parse_ballot
 from bot.ports import Clock, Store
-from bot.records import ballot_from_json, ballot_to_json
+from bot.records import ballot_to_json
 from bot.scheduling import TimedCommands, occurrence_effects
 from bot.timing import poll_jobs
 from bot.views import (
@@ -38,6 +44,7 @@ from bot.views import (
     poll_card,
     polls_card,
 )
+from bot.voices import VoiceCommands
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +61,10 @@ class Settings:
     timezone: str = "UTC"
     #: Reminders before a poll closes, in seconds, unless the poll says otherwise.
     reminders: tuple[int, ...] = (86400, 3600)
+    #: Groups with fewer ballots than this get no breakdown of their own in outcomes.
+    min_group_size: int = 5
+    nudges: NudgePolicy = field(default_factory=NudgePolicy)
+    balance: BalancePolicy = field(default_factory=BalancePolicy)
 
 
 class Roundtable:
@@ -84,6 +95,9 @@ class Roundtable:
             c.MembersSeen: self._members_seen,
         }
         self._handlers.update(TimedCommands(self).handlers())
+        self.groups = GroupCommands(self)
+        self._handlers.update(self.groups.handlers())
+        self._handlers.update(VoiceCommands(self).handlers())
 
     async def handle(self, command: c.Command) -> list[Effect]:
         """Carry out one command and return what should be shown.
@@ -94,7 +108,9 @@ class Roundtable:
         try:
             effects = await self._handlers[type(command)](command)
             # Only after success: a rejected command stores nothing, not even a presence.
-            await self._touch(command)
+            # (Nor does forget-me: the person it erased must not be recorded again.)
+            if getattr(command, "remembers_actor", True):
+                await self._touch(command)
             return effects
         except RoundtableError as error:
             return [self.error_reply(command.actor, command.space, error)]
@@ -112,6 +128,12 @@ class Roundtable:
         return Reply(actor, space, message_card("That didn't work", error.message, Tone.ERROR))
 
     # -- helpers ------------------------------------------------------------------
+
+    async def contribute(self, space: SpaceRef, actor: Actor, kind: ContributionKind,
+                         event_id: str | None = None) -> None:
+        """Count a contribution (who, where, what kind, when; never its text)."""
+        await self.store.record_contribution(
+            Contribution(space, actor.key, kind, self.clock.now(), event_id))
 
     async def _touch(self, cmd: c.Command) -> None:
         await self.store.touch_member(cmd.space, cmd.actor, self.clock.now())
@@ -157,6 +179,8 @@ class Roundtable:
 
     async def render_poll(self, poll: Poll) -> Card:
         """The poll's public card with its current participation."""
+        if poll.spec.kind is PollKind.IDEAS:
+            return await self.groups.ideas.card(poll)
         voted = await self.store.voted_count(poll.id)
         eligible = await self.store.member_count(poll.space)
         return poll_card(poll, voted, eligible, self._tz(poll.space))
@@ -164,8 +188,21 @@ class Roundtable:
     # -- commands -------------------------------------------------------------------
 
     async def _create_poll(self, cmd: c.CreatePoll) -> list[Effect]:
+        return await self.open_poll(cmd, await self.check_poll(cmd))
+
+    async def check_poll(self, cmd: c.CreatePoll) -> PollSpec:
+        """Check what a person asked for, group rules included; nothing is stored.
+
+        Raises:
+            BadInput: With what was wrong and how to write it.
+        """
+        spec = build_spec(cmd, self.clock.now(), self._tz(cmd.space), self.settings.reminders)
+        await self.groups.check_rule(cmd.space, spec)
+        return spec
+
+    async def open_poll(self, cmd: c.CreatePoll, spec: PollSpec) -> list[Effect]:
+        """Store a checked poll and announce it."""
         now = self.clock.now()
-        spec = build_spec(cmd, now, self._tz(cmd.space), self.settings.reminders)
         await self._touch(cmd)
         poll = await self.store.create_poll(cmd.space, cmd.actor.key, spec, new_salt(), now,
                                             poll_jobs(spec, now))
@@ -182,6 +219,9 @@ class Roundtable:
 
     async def _vote(self, cmd: c.CastVote) -> list[Effect]:
         poll = await self._poll(cmd.space, cmd.poll)
+        if poll.spec.kind is PollKind.IDEAS:
+            raise BadInput(f'{poll.ref} is an ideas round, not a poll. Add an idea with: idea '
+                           f'{poll.ref} "your idea", or see them with: ideas {poll.ref}')
         if not poll.is_open:
             raise PollClosed(f"Poll {poll.ref} has closed, so it is not taking votes any more. "
                              f"Type results {poll.ref} to see the outcome.")
@@ -202,6 +242,13 @@ class Roundtable:
             cmd.actor.key,
             None if poll.spec.anonymous else (cmd.actor.name or cmd.actor.user_id),
         )
+        if not receipt.replaced:
+            # Taking part in a decision counts once; changing one's mind is not another.
+            await self.contribute(cmd.space, cmd.actor, ContributionKind.VOTE)
+        if ballot.reason:
+            # Groups (issue 4): a reason given with a block or disagreement is a contribution
+            # of its own, counted each time one is given (the ballot can't say if it is new).
+            await self.contribute(cmd.space, cmd.actor, ContributionKind.REASON)
         eligible = await self.store.member_count(cmd.space)
         first = "Your vote has been changed" if receipt.replaced else "Your vote is in"
         promise = PROMISE if poll.spec.anonymous else "This is an open poll: names are shown."
@@ -222,6 +269,8 @@ class Roundtable:
 
     async def _results(self, cmd: c.ShowResults) -> list[Effect]:
         poll = await self._poll(cmd.space, cmd.poll)
+        if poll.spec.kind is PollKind.IDEAS:
+            return await self.groups.ideas.show(cmd.actor, poll)
         if poll.status in (PollStatus.CLOSED, PollStatus.CANCELLED):
             decision = await self.decision_for(poll)
             if poll.status is PollStatus.CANCELLED or decision is None:
@@ -259,20 +308,21 @@ class Roundtable:
             raise PollClosed(f"Poll {poll.ref} is already being closed.")
         return effects
 
-    async def _count(self, poll: Poll, eligible: int) -> Outcome:
-        rows = await self.store.ballots(poll.id)
-        ballots = [(name, ballot_from_json(text)) for name, text in rows]
-        return decide(poll.spec, poll.number, ballots, eligible)
+    async def _count(self, poll: Poll, eligible: int, *, closing: bool = False) -> Outcome:
+        # Group rules, breakdowns and waiting for answers live in bot.groups / bot.rules.
+        return await self.groups.count(poll, eligible, closing=closing)
 
     async def close_poll(self, poll: Poll, now: datetime, by: Actor | None) -> list[Effect]:
         """Claim, count, log and shred; return the announcements. Empty if someone else won.
 
         ``by`` is None when the poll's timer closes it.
         """
+        if poll.spec.kind is PollKind.IDEAS:
+            return await self.groups.ideas.close_round(poll, now, by)
         if not await self.store.claim_close(poll.id, now, now - CLOSING_LEASE):
             return []
         eligible = await self.store.member_count(poll.space)
-        outcome = await self._count(poll, eligible)
+        outcome = await self._count(poll, eligible, closing=True)
         if by is None and poll.spec.closes_at is not None:
             # Closed by its timer: votes stopped at the closing time, even if the count ran later.
             now = min(now, poll.spec.closes_at)
@@ -284,6 +334,7 @@ class Roundtable:
             Post(poll.space, outcome_card(closed, outcome), key=f"outcome:{poll.id}"),
             UpdatePost(poll.space, f"poll:{poll.id}",
                        poll_card(closed, outcome.voted, eligible, self._tz(poll.space))),
+            *self.groups.answers.asked(closed, outcome),
         ]
 
     def _decision(self, poll: Poll, outcome: Outcome, status: PollStatus,

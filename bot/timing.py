@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 
 from bot.cards import Card, Note, Text
 from bot.effects import DirectMessage, Effect, Post
-from bot.model import Job, JobKind, NewJob, Poll, PollSpec, PollStatus, Schedule
+from bot.model import Job, JobKind, NewJob, Poll, PollKind, PollSpec, PollStatus, Schedule
+from bot.nudges import FIRST_SWEEP, NudgeSweep
 from bot.polls import vote_example
 from bot.recurrence import next_occurrence
 from bot.timeparse import describe_duration
@@ -48,10 +49,14 @@ Deliver = Callable[[list[Effect]], Awaitable[None]]
 
 
 def poll_jobs(spec: PollSpec, now: datetime) -> list[NewJob]:
-    """The jobs a new or extended poll needs: its closing and its reminders still ahead."""
+    """The jobs a new or extended poll needs: its nudge sweep, and its closing and its
+    reminders still ahead. An ideas round has no votes to remind or nudge about."""
+    if spec.kind is PollKind.IDEAS:
+        return [NewJob(JobKind.CLOSE, spec.closes_at)] if spec.closes_at else []
+    jobs = [NewJob(JobKind.NUDGE, now + FIRST_SWEEP)]
     if spec.closes_at is None:
-        return []
-    jobs = [NewJob(JobKind.CLOSE, spec.closes_at)]
+        return jobs
+    jobs.append(NewJob(JobKind.CLOSE, spec.closes_at))
     for lead in spec.reminders:
         due = spec.closes_at - timedelta(seconds=lead)
         if due > now:
@@ -77,6 +82,8 @@ class JobRunner:
             return await self._close(job, now)
         if job.kind is JobKind.REMIND:
             return await self._remind(job, now), []
+        if job.kind is JobKind.NUDGE:
+            return await NudgeSweep(self.core).run(job, now)
         return await self._occur(job, now)
 
     async def _close(self, job: Job, now: datetime) -> tuple[list[Effect], list[NewJob]]:
@@ -173,6 +180,11 @@ class Timekeeper:
 
     async def run_due(self, now: datetime) -> int:
         """Run every job due at ``now``; return how many ran (including failures)."""
+        try:
+            # Counted contributions wait in memory for a batch; each tick writes them out.
+            await self.store.flush_contributions()
+        except Exception as error:
+            log.warning("contributions not written this tick (%s)", type(error).__name__)
         ran = 0
         while True:
             jobs = await self.store.claim_jobs(self.worker, now, now + self.lease, self.batch)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from bot.anonymity import OPEN_POLL_NOTE, PROMISE
 from bot.cards import Bar, Button, Card, Items, Line, Note, Text, Tone
-from bot.model import Decision, Outcome, Poll, PollKind, PollStatus
+from bot.model import MAX_OPTION_LENGTH, Decision, Outcome, Poll, PollKind, PollStatus
 from bot.outcome import rule_words
 from bot.polls import KIND_WORDS, METHOD_WORDS, vote_example
 
@@ -21,6 +21,8 @@ def participation(voted: int, eligible: int) -> str:
 def poll_card(poll: Poll, voted: int, eligible: int, tz: str) -> Card:
     """The public poll message: question, how to vote, the promise, participation."""
     spec = poll.spec
+    if spec.kind is PollKind.IDEAS:
+        return ideas_card(poll, None, tz)
     kind = "Proposal" if spec.kind is PollKind.CONSENT else "Poll"
     lines: list[Line] = []
     if spec.kind is not PollKind.CONSENT:
@@ -34,7 +36,9 @@ def poll_card(poll: Poll, voted: int, eligible: int, tz: str) -> Card:
         how += f" (up to {spec.max_picks})"
     lines.append(Text(f"How to vote: {how}. {vote_example(spec, poll.ref)}"))
     lines.append(Text(f"Rule: {rule_words(spec)}."
-                      + (f" Quorum: {spec.quorum.describe()}." if spec.quorum else "")))
+                      + (f" Quorum: {spec.quorum.describe()}." if spec.quorum else "")
+                      + (f" Quorum in every group: {spec.quorum_each:g}% of its members."
+                         if spec.quorum_each else "")))
     lines.append(Note(PROMISE if spec.anonymous else OPEN_POLL_NOTE))
     if spec.anonymous and not spec.show_results:
         lines.append(Note("Results stay hidden until the poll closes."))
@@ -68,12 +72,27 @@ def outcome_lines(outcome: Outcome) -> list[Line]:
         lines.append(Bar(label, figure, maximum, text))
     if outcome.story:
         lines.append(Items(outcome.story, numbered=False))
-    for stance, reason in outcome.reasons:
-        lines.append(Text(f"Reason given with a {stance}: {reason}"))
+    if outcome.groups:
+        lines.append(Text("By group:"))
+        lines.append(Items(tuple(f"{name}: {text}" for name, text in outcome.groups),
+                           numbered=False))
+    if outcome.reasons:
+        # Numbered, because the proposer answers a reason by its number.
+        answers = dict(outcome.responses)
+        items = []
+        for number, (stance, reason) in enumerate(outcome.reasons, start=1):
+            text = f"Reason given with a {stance}: {reason}"
+            if number in answers:
+                text += f" — Answer from the proposer: {answers[number]}"
+            elif outcome.awaiting:
+                text += " — Not answered yet."
+            items.append(text)
+        lines.append(Items(tuple(items)))
     if outcome.voters:
         lines.append(Items(tuple(f"{name}: {choice}" for name, choice in outcome.voters),
                            numbered=False))
-    lines.append(Note(participation(outcome.voted, outcome.eligible) + "."))
+    if outcome.unit != "ideas":
+        lines.append(Note(participation(outcome.voted, outcome.eligible) + "."))
     return lines
 
 
@@ -107,6 +126,9 @@ def polls_card(entries: Sequence[tuple[Poll, int, int]], eligible: int, tz: str)
     for poll, voted, asked in entries:
         kind = "proposal" if poll.spec.kind is PollKind.CONSENT else f"{poll.spec.kind} poll"
         text = f"{poll.ref} ({kind}): {poll.spec.question} — {participation(voted, eligible)}."
+        if poll.spec.kind is PollKind.IDEAS:
+            text = (f"{poll.ref} (ideas round): {poll.spec.question} — see its ideas with "
+                    f"ideas {poll.ref}.")
         if asked:
             text += f" {asked} asked for more time."
         if poll.spec.closes_at is not None:
@@ -124,10 +146,33 @@ def decisions_card(decisions: Sequence[Decision]) -> Card:
     for decision in decisions:
         cancelled = decision.status is PollStatus.CANCELLED
         status = "cancelled" if cancelled else decision.outcome.summary
+        counted = participation(decision.outcome.voted, decision.outcome.eligible) + "; "
+        if decision.kind is PollKind.IDEAS:
+            counted = ""
         lines.append(Note(f"#{decision.poll_number} {decision.question} — {status} "
-                          f"({participation(decision.outcome.voted, decision.outcome.eligible)}; "
-                          "closed {time})", at=decision.closed_at))
+                          f"({counted}closed {{time}})", at=decision.closed_at))
     return Card(title="Decision log", lines=tuple(lines))
+
+
+def ideas_card(poll: Poll, count: int | None, tz: str) -> Card:
+    """The public card of an ideas round; ``count`` is how many ideas it has, if known."""
+    ref = poll.ref
+    lines: list[Line] = [
+        Text(f'Anyone can add ideas: idea {ref} "your idea". Keep each to '
+             f"{MAX_OPTION_LENGTH} characters, so any idea can become a poll option."),
+        Note("Ideas are anonymous: nobody, not even the facilitators, can see who added which."),
+    ]
+    so_far = "" if count is None else f"{count} idea{'s' if count != 1 else ''} so far. "
+    if poll.status is PollStatus.OPEN:
+        if poll.spec.closes_at is not None:
+            lines.append(Note(f"{so_far}Closes {{time}}. See them with: ideas {ref}",
+                              at=poll.spec.closes_at, tz=tz))
+        else:
+            lines.append(Note(f"{so_far}Open until someone closes it. See them with: ideas {ref}"))
+    else:
+        word = "was cancelled" if poll.status is PollStatus.CANCELLED else "has closed"
+        lines.append(Note(f"{so_far}This ideas round {word}."))
+    return Card(title=f"Ideas round {ref}: {poll.spec.question}", lines=tuple(lines))
 
 
 def message_card(title: str, text: str, tone: Tone = Tone.INFO) -> Card:

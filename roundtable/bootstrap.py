@@ -31,7 +31,7 @@ class App:
     clock: Clock
 
     async def close(self) -> None:
-        """Finish pending writes and release the database."""
+        """Finish pending writes (votes, counted contributions) and release the database."""
         await self.store.close()
 
 
@@ -54,6 +54,8 @@ async def build(config: Config, env: Mapping[str, str], clock: Clock,
     keyring = Keyring(load_master_secret(env, config.anonymity.key_file))
     store = SqlStore(make_engine(db_url or config.storage.url))
     await store.start()
-    settings = Settings(timezone=config.space.timezone, reminders=config.reminders.seconds())
+    settings = Settings(timezone=config.space.timezone, reminders=config.reminders.seconds(),
+                        nudges=config.nudges.policy(), balance=config.balance.policy(),
+                        min_group_size=config.groups.min_group_size)
     core = Roundtable(store, clock, keyring, settings)
     return App(config=config, store=store, core=core, clock=clock)

@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from roundtable.config import Config, ConfigError, load_config
@@ -27,12 +28,33 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--config")
     console.add_argument("--script", help="run the lines of this file, then stop")
     console.add_argument("--db", help="database URL (default: from the config)")
-    export = sub.add_parser("export", help="write the decision log to standard output")
-    export.add_argument("what", choices=["decisions"])
+    export = sub.add_parser("export", help="write the decision log or the contribution "
+                                           "record to standard output")
+    export.add_argument("what", choices=["decisions", "contributions"])
     export.add_argument("--format", choices=["json", "csv"], default="json")
+    export.add_argument("--from", dest="since", type=_day, metavar="DATE",
+                        help="contributions: first day, YYYY-MM-DD (default: 90 days before --to)")
+    export.add_argument("--to", dest="until", type=_day, metavar="DATE",
+                        help="contributions: last day, YYYY-MM-DD (default: today, UTC)")
     export.add_argument("--config")
     export.add_argument("--db", help="database URL (default: from the config)")
     return parser
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it like 2026-03-31") \
+            from None
+
+
+def _period(since: date | None, until: date | None) -> tuple[date, date]:
+    until = until or datetime.now(UTC).date()
+    since = since or until - timedelta(days=89)
+    if since > until:
+        raise ConfigError(f"--from {since} is after --to {until}; give the earlier date first.")
+    return since, until
 
 
 def _config(path: str | None) -> Config:
@@ -48,7 +70,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     try:
         config = _config(getattr(args, "config", None))
+        if command == "export" and args.what == "contributions":
+            since, until = _period(args.since, args.until)
+            return asyncio.run(_export_contributions(config, args.format, args.db, since, until))
         if command == "export":
+            if args.since or args.until:
+                raise ConfigError("--from and --to are for export contributions; the decision "
+                                  "log is exported whole.")
             return asyncio.run(_export(config, args.format, args.db))
         if command == "console":
             return asyncio.run(_console(config, args.script, args.db))
@@ -115,6 +143,23 @@ async def _export(config: Config, fmt: str, db_url: str | None) -> int:
     finally:
         await app.close()
     text = decisions_json(decisions) + "\n" if fmt == "json" else decisions_csv(decisions)
+    sys.stdout.write(text)
+    return 0
+
+
+async def _export_contributions(config: Config, fmt: str, db_url: str | None, since: date,
+                                until: date) -> int:
+    from bot.involvement import involvement_csv, involvement_json, involvement_rows
+    from bot.ports import SystemClock
+    from roundtable.bootstrap import build
+
+    app = await build(config, os.environ, SystemClock(), db_url)
+    try:
+        rows = await involvement_rows(app.store, since, until)
+    finally:
+        await app.close()
+    text = (involvement_json(rows, since, until) + "\n" if fmt == "json"
+            else involvement_csv(rows))
     sys.stdout.write(text)
     return 0
 

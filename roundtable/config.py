@@ -7,13 +7,15 @@ environment variables (or, for the master secret, a key file).
 from __future__ import annotations
 
 import tomllib
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.balance import BalancePolicy
+from bot.nudges import NudgePolicy
 from bot.timeparse import parse_duration
 
 DEFAULT_DB_URL = "sqlite+aiosqlite:///roundtable.db"
@@ -81,6 +83,79 @@ class RemindersConfig(_Section):
         return tuple(sorted(leads, reverse=True))
 
 
+class NudgesConfig(_Section):
+    """Private nudges to quieter members (see docs/voices.md)."""
+
+    enabled: bool = True
+    #: True: only members who said ``nudges on`` get nudges.
+    opt_in: bool = False
+    #: At most one nudge per member this often.
+    every: str = "3d"
+    #: No nudges between these local times, e.g. "21:00-09:00"; "" for none.
+    quiet_hours: str = "21:00-09:00"
+    #: A poll must be open this long before its non-voters are nudged.
+    after_open: str = "24h"
+
+    @field_validator("every", "after_open")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        length = parse_duration(value)
+        if length is None or length <= timedelta(0):
+            raise ValueError(f"{value!r} is not a length of time (write 3d, 24h, 90m)")
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        if value.strip():
+            _quiet_hours(value)
+        return value
+
+    def policy(self) -> NudgePolicy:
+        """The policy the core applies."""
+        start, end = _quiet_hours(self.quiet_hours) if self.quiet_hours.strip() else (
+            time(0), time(0))
+        return NudgePolicy(enabled=self.enabled, opt_in=self.opt_in,
+                           every=parse_duration(self.every), quiet_start=start, quiet_end=end,
+                           after_open=parse_duration(self.after_open))
+
+
+def _quiet_hours(value: str) -> tuple[time, time]:
+    try:
+        start, end = (time.fromisoformat(part.strip()) for part in value.split("-"))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a range of times (write 21:00-09:00)") from None
+    return start, end
+
+
+class BalanceConfig(_Section):
+    """The balance of voices, and the note to facilitators (see docs/voices.md)."""
+
+    #: The window ``balance`` shows unless given --days.
+    days: int = Field(default=14, ge=1, le=365)
+    #: A group's voice ratio above this, during an open poll, prompts a note to
+    #: facilitators; 0 turns the note off.
+    threshold: float = Field(default=1.5, ge=0)
+    #: Groups with fewer members show no figures, so nobody is singled out.
+    min_group_size: int = Field(default=3, ge=1)
+    #: No note before the window holds this many contributions.
+    min_contributions: int = Field(default=10, ge=0)
+
+    def policy(self) -> BalancePolicy:
+        """The policy the core applies."""
+        return BalancePolicy(days=self.days, threshold=self.threshold,
+                             min_group_size=self.min_group_size,
+                             min_contributions=self.min_contributions)
+
+
+class GroupsConfig(_Section):
+    """Groups in outcomes."""
+
+    #: Groups with fewer ballots than this get no figures of their own in an outcome (their
+    #: rule still counts them), so a small group's ballots can't be told apart.
+    min_group_size: int = Field(default=5, ge=1, le=1000)
+
+
 class SchedulerConfig(_Section):
     """The tick that runs due work."""
 
@@ -115,6 +190,9 @@ class Config(_Section):
     anonymity: AnonymityConfig = AnonymityConfig()
     space: SpaceConfig = SpaceConfig()
     reminders: RemindersConfig = RemindersConfig()
+    groups: GroupsConfig = GroupsConfig()
+    nudges: NudgesConfig = NudgesConfig()
+    balance: BalanceConfig = BalanceConfig()
     scheduler: SchedulerConfig = SchedulerConfig()
     console: ConsoleConfig = ConsoleConfig()
     slack: SlackConfig = SlackConfig()

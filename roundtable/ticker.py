@@ -7,6 +7,7 @@ processes through it (its FAQ says that is unsupported).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 
@@ -35,6 +36,9 @@ class Ticker:
         self.clock = clock
         self.interval = interval
         self.scheduler = AsyncIOScheduler(timezone=UTC)
+        # Held while a tick runs, so that stop() can wait for it: a tick cut off mid-way
+        # would leave a database connection in use while the store shuts down.
+        self._busy = asyncio.Lock()
 
     def start(self) -> None:
         """Start ticking; the first tick runs at once, so work missed while down is done now."""
@@ -53,13 +57,16 @@ class Ticker:
 
     async def tick(self) -> int:
         """Run whatever is due now; never raises (a failed tick is logged and retried next)."""
-        try:
-            return await self.timekeeper.run_due(self.clock.now())
-        except Exception:
-            log.exception("a scheduler tick failed; the next tick will try again")
-            return 0
+        async with self._busy:
+            try:
+                return await self.timekeeper.run_due(self.clock.now())
+            except Exception:
+                log.exception("a scheduler tick failed; the next tick will try again")
+                return 0
 
-    def stop(self) -> None:
-        """Stop ticking (jobs in progress finish; nothing pending is lost: it is in the DB)."""
+    async def stop(self) -> None:
+        """Stop ticking and wait for a tick in progress to finish (pending work is in the DB)."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        async with self._busy:
+            pass

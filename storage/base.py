@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any, TypeVar
@@ -69,6 +70,9 @@ class StoreBase:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        # What the caches expire by. ``SqlStore`` takes another one for tests; caches read
+        # it through ``_cache_clock``, so the parts' constructors need not pass it along.
+        self._monotonic: Callable[[], float] = time.monotonic
         self._dialect = engine.dialect.name
         self._gates = Gates(engine)
         self._closed = False
@@ -88,6 +92,10 @@ class StoreBase:
     def engine(self) -> AsyncEngine:
         """The engine the store writes through (for exports, checks and tests)."""
         return self._engine
+
+    def _cache_clock(self) -> float:
+        """Monotonic seconds, for the caches' expiry."""
+        return self._monotonic()
 
     def _check_open(self) -> None:
         if self._closed:

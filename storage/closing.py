@@ -65,8 +65,9 @@ async def _end(
 async def _rewrite_ballots(session: AsyncSession, poll_id: int) -> None:
     """Replace the poll's ballots with untagged copies under fresh ids, in shuffled order.
 
-    Writing every row anew clears every voter tag, and it means the physical order
-    (PostgreSQL's heap keeps insertion order) no longer follows the order of voting.
+    Writing every row anew clears every voter tag and group tag, and it means the
+    physical order (PostgreSQL's heap keeps insertion order) no longer follows the
+    order of voting. The outcome was counted (by group too) before this runs.
     """
     kept = (
         await session.exec(
@@ -81,6 +82,9 @@ async def _rewrite_ballots(session: AsyncSession, poll_id: int) -> None:
             "id": secrets.token_hex(16),
             "poll_id": poll_id,
             "voter_tag": None,
+            # A group of three is small enough to tie a ballot to a person: after close
+            # only the aggregates in the decision log say anything about groups.
+            "voter_groups": None,
             "voter_name": voter_name,
             "ballot": ballot,
         }

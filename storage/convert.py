@@ -17,6 +17,7 @@ from bot.model import (
     PollSpec,
     PollStatus,
     Quorum,
+    Rule,
     Schedule,
     SpaceRef,
 )
@@ -56,6 +57,8 @@ def new_poll_row(
         max_picks=spec.max_picks,
         dots=spec.dots,
         reminders=",".join(str(int(lead)) for lead in spec.reminders),
+        rule=spec.rule.value,
+        quorum_each=spec.quorum_each,
         status=PollStatus.OPEN.value,
         created_at=utc(now),
     )
@@ -79,6 +82,8 @@ def poll_from_row(row: PollRow) -> Poll:
         max_picks=row.max_picks,
         dots=row.dots,
         reminders=tuple(int(lead) for lead in row.reminders.split(",") if lead),
+        rule=Rule(row.rule),
+        quorum_each=row.quorum_each,
     )
     assert row.id is not None
     return Poll(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import exists, func
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -17,6 +18,8 @@ from storage.tables import FacilitatorRow, ParticipationRow, PostRefRow, SpaceMe
 
 #: Seconds a cached member count may lag behind members added by another process.
 _COUNT_TTL = 5.0
+#: In a count's last second it is renewed in the background, so busy spaces never wait.
+_COUNT_REFRESH = 1.0
 #: Display names are only cosmetic, so a rename made elsewhere may take this long to stick.
 _NAME_TTL = 3600.0
 
@@ -34,8 +37,12 @@ class MemberMethods(StoreBase):
 
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__(engine)
-        self._names: TtlCache[tuple[str, str], str] = TtlCache(_NAME_TTL, max_size=100_000)
-        self._counts: TtlCache[str, int] = TtlCache(_COUNT_TTL)
+        self._names: TtlCache[tuple[str, str], str] = TtlCache(
+            _NAME_TTL, max_size=100_000, clock=self._cache_clock
+        )
+        self._counts: TtlCache[str, int] = TtlCache(
+            _COUNT_TTL, clock=self._cache_clock, refresh_ahead=_COUNT_REFRESH
+        )
         # A crowd voting for the first time also joins at once: group those writes too.
         self._touches: GroupCommit[_Touch, None] = GroupCommit(
             self._write_touches, "roundtable-members"
@@ -71,16 +78,15 @@ class MemberMethods(StoreBase):
 
     async def member_count(self, space: SpaceRef) -> int:
         """How many members the space has."""
-        cached = self._counts.get(space.key)
-        if cached is not None:
-            return cached
-        stamp = self._counts.stamp()
-        async with self._read() as session:
-            count = (
-                await session.exec(select(func.count()).where(SpaceMemberRow.space == space.key))
-            ).one()
-        self._counts.put(space.key, count, stamp=stamp)
+        count = await self._counts.load(space.key, partial(self._read_member_count, space.key))
+        assert count is not None  # a COUNT always has a row
         return count
+
+    async def _read_member_count(self, space: str) -> int:
+        async with self._read() as session:
+            return (
+                await session.exec(select(func.count()).where(SpaceMemberRow.space == space))
+            ).one()
 
     async def member_keys(self, space: SpaceRef) -> list[str]:
         """The identity keys of the space's members, sorted."""

@@ -8,8 +8,11 @@ requests); the shared session plumbing is in ``storage.base``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import time
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import and_, func, or_, update
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -20,6 +23,7 @@ from bot.model import Decision, NewJob, Poll, PollSpec, PollStatus, SpaceRef, Vo
 from storage import closing
 from storage.cache import TtlCache
 from storage.convert import decision_from_row, job_values, new_poll_row, poll_from_row
+from storage.groups import GroupMethods
 from storage.jobs import JobMethods, drop_pending, insert_jobs
 from storage.members import MemberMethods
 from storage.schedules import ScheduleMethods
@@ -34,14 +38,19 @@ from storage.tables import (
     PollSecretRow,
     utc,
 )
+from storage.voices import VoiceMethods
 from storage.votes import VoteRequest, VoteWriter
 
 _ENDED = (PollStatus.CLOSED, PollStatus.CANCELLED)
 #: Seconds a cached poll status or salt may lag behind a change made by another process.
 _SHORT_TTL = 5.0
+#: In an entry's last second it is renewed in the background, so busy polls never wait.
+_SHORT_REFRESH = 1.0
 
 
-class SqlStore(JobMethods, ScheduleMethods, SettingMethods, MemberMethods):
+class SqlStore(
+    JobMethods, ScheduleMethods, SettingMethods, MemberMethods, GroupMethods, VoiceMethods
+):
     """The store the core talks to (``bot.ports.Store``), on SQLite or PostgreSQL.
 
     Caches only speed up the vote path; every vote re-checks its poll's status in
@@ -49,14 +58,22 @@ class SqlStore(JobMethods, ScheduleMethods, SettingMethods, MemberMethods):
 
     Args:
         engine: From ``storage.make_engine``; the store disposes of it on ``close()``.
+        monotonic: The clock the caches expire by; tests pass their own.
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(
+        self, engine: AsyncEngine, *, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         super().__init__(engine)
+        self._monotonic = monotonic
         self._votes = VoteWriter(engine, self._gates, self._forget_polls)
-        self._polls: TtlCache[int, Poll] = TtlCache(_SHORT_TTL)
+        self._polls: TtlCache[int, Poll] = TtlCache(
+            _SHORT_TTL, clock=self._cache_clock, refresh_ahead=_SHORT_REFRESH
+        )
         self._poll_ids: TtlCache[tuple[str, int], int] = TtlCache(None)
-        self._salts: TtlCache[int, bytes] = TtlCache(_SHORT_TTL)
+        self._salts: TtlCache[int, bytes] = TtlCache(
+            _SHORT_TTL, clock=self._cache_clock, refresh_ahead=_SHORT_REFRESH
+        )
 
     async def start(self) -> None:
         """Create the tables that do not exist yet, and add columns they lack."""
@@ -64,11 +81,19 @@ class SqlStore(JobMethods, ScheduleMethods, SettingMethods, MemberMethods):
             await create_schema(conn)
 
     async def close(self) -> None:
-        """Write the votes still queued, then release every connection."""
-        self._closed = True
-        await self._touches.close()
-        await self._votes.close()
-        await self._engine.dispose()
+        """Write the votes and contributions still queued, then release every connection."""
+        try:
+            # A background write must not outlive the engine; then nothing held is lost.
+            if self._flush_task is not None:
+                await self._flush_task
+            await self.flush_contributions()
+        finally:
+            self._closed = True
+            await self._touches.close()
+            await self._votes.close()
+            # Background refreshes must not outlive the engine they read through.
+            await asyncio.gather(self._polls.close(), self._salts.close(), self._counts.close())
+            await self._engine.dispose()
 
     # -- polls ------------------------------------------------------------------------
 
@@ -135,25 +160,36 @@ class SqlStore(JobMethods, ScheduleMethods, SettingMethods, MemberMethods):
     async def find_poll(self, space: SpaceRef, number: int) -> Poll | None:
         """The poll with this number in this space, if any."""
         poll_id = self._poll_ids.get((space.key, number))
-        if poll_id is not None and (poll := self._polls.get(poll_id)) is not None:
-            return poll
+        if poll_id is not None:
+            # Numbers never move to another poll, so the id is enough from now on.
+            return await self.get_poll(poll_id)
+        # Not cached by id yet: share the read among everyone asking for this number.
+        return await self._polls.share(
+            ("number", space.key, number), partial(self._read_poll_number, space.key, number)
+        )
+
+    async def get_poll(self, poll_id: int) -> Poll | None:
+        """The poll with this id, if any."""
+        return await self._polls.load(poll_id, partial(self._read_poll, poll_id), forever=_is_final)
+
+    async def _read_poll(self, poll_id: int) -> Poll | None:
+        async with self._read() as session:
+            row = await session.get(PollRow, poll_id)
+        if row is None:
+            return None
+        poll = poll_from_row(row)
+        # The caller caches the poll itself; the id of a number never changes.
+        self._poll_ids.put((poll.space.key, poll.number), poll.id)
+        return poll
+
+    async def _read_poll_number(self, space: str, number: int) -> Poll | None:
         stamp = self._polls.stamp()
         async with self._read() as session:
             row = (
                 await session.exec(
-                    select(PollRow).where(PollRow.space == space.key, PollRow.number == number)
+                    select(PollRow).where(PollRow.space == space, PollRow.number == number)
                 )
             ).first()
-        return self._remember(poll_from_row(row), stamp) if row else None
-
-    async def get_poll(self, poll_id: int) -> Poll | None:
-        """The poll with this id, if any."""
-        poll = self._polls.get(poll_id)
-        if poll is not None:
-            return poll
-        stamp = self._polls.stamp()
-        async with self._read() as session:
-            row = await session.get(PollRow, poll_id)
         return self._remember(poll_from_row(row), stamp) if row else None
 
     async def open_polls(self, space: SpaceRef) -> list[Poll]:
@@ -171,20 +207,15 @@ class SqlStore(JobMethods, ScheduleMethods, SettingMethods, MemberMethods):
 
     async def poll_salt(self, poll_id: int) -> bytes | None:
         """The poll's salt; None once the poll has ended and the salt is shredded."""
-        salt = self._salts.get(poll_id)
-        if salt is not None:
-            return salt
-        stamp = self._salts.stamp()
+        return await self._salts.load(poll_id, partial(self._read_salt, poll_id))
+
+    async def _read_salt(self, poll_id: int) -> bytes | None:
         async with self._read() as session:
             secret = await session.get(PollSecretRow, poll_id)
-        if secret is None:
-            return None
-        self._salts.put(poll_id, secret.salt, stamp=stamp)
-        return secret.salt
+        return secret.salt if secret is not None else None
 
     def _remember(self, poll: Poll, stamp: int | None = None) -> Poll:
-        # An ended poll never changes again, so it may stay cached without expiry.
-        self._polls.put(poll.id, poll, forever=poll.status in _ENDED, stamp=stamp)
+        self._polls.put(poll.id, poll, forever=_is_final(poll), stamp=stamp)
         self._poll_ids.put((poll.space.key, poll.number), poll.id)
         return poll
 
@@ -289,3 +320,8 @@ class SqlStore(JobMethods, ScheduleMethods, SettingMethods, MemberMethods):
         async with self._read() as session:
             rows = (await session.exec(query)).all()
         return [decision_from_row(row) for row in rows]
+
+
+def _is_final(poll: Poll) -> bool:
+    # An ended poll never changes again, so it may stay cached without expiry.
+    return poll.status in _ENDED

@@ -110,6 +110,9 @@ class PollRow(SQLModel, table=True):
     #: Reminder lead times in seconds before closing, comma-separated; "" for none. The
     #: server default lets the column be added to a poll table made by an older version.
     reminders: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    #: The decision rule (``bot.model.Rule``); the default suits polls made before rules.
+    rule: str = Field(default="majority", sa_column_kwargs={"server_default": "majority"})
+    quorum_each: float | None = None
     status: str
     created_at: datetime = _when()
     closed_at: datetime | None = _when(nullable=True)
@@ -141,6 +144,9 @@ class ParticipationRow(SQLModel, table=True):
 class BallotRow(SQLModel, table=True):
     """One ballot. ``voter_tag`` lets a voter replace it while open; it is cleared at close.
 
+    ``voter_groups`` holds the slugs of the voter's groups (comma-separated) so that group
+    rules can be counted; like the tag it is cleared at close.
+
     WITHOUT ROWID on SQLite: a hidden rowid would follow insertion order and let
     ballots be lined up with participation rows.
     """
@@ -156,6 +162,7 @@ class BallotRow(SQLModel, table=True):
     voter_tag: bytes | None = Field(default=None, sa_type=LargeBinary, nullable=True)
     voter_name: str | None = None
     ballot: str = Field(sa_type=Text)
+    voter_groups: str | None = Field(default=None, sa_type=Text, nullable=True)
 
 
 class DecisionRow(SQLModel, table=True):

@@ -1,9 +1,14 @@
 """Writing votes by group commit (see ``storage.batch``).
 
 Per batch (not per vote) the transaction makes these round trips: BEGIN, one
-SELECT of which polls are open, one ballot upsert (whose RETURNING also says
-which ballots replaced an earlier one, so there is no SELECT of existing tags),
-one participation insert, one voter count per poll, COMMIT.
+SELECT of which polls are open, one SELECT of the voters' groups, one ballot
+upsert (whose RETURNING also says which ballots replaced an earlier one, so
+there is no SELECT of existing tags), one participation insert, one voter count
+per poll, COMMIT.
+
+Each ballot is written with the slugs of its voter's groups at that moment, read
+in the same transaction, so that group rules can be counted at close (when the
+tags are cleared, see ``storage.closing``).
 """
 
 from __future__ import annotations
@@ -20,11 +25,13 @@ from bot.errors import PollClosed
 from bot.model import PollStatus, VoteReceipt
 from storage.base import Gates, upsert
 from storage.batch import GroupCommit
+from storage.groups import GroupMemberRow
 from storage.tables import BallotRow, ParticipationRow, PollRow
 
 _poll = PollRow.__table__
 _ballot = BallotRow.__table__
 _participation = ParticipationRow.__table__
+_membership = GroupMemberRow.__table__
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +84,7 @@ class VoteWriter:
             set_={
                 "ballot": insert_ballot.excluded.ballot,
                 "voter_name": insert_ballot.excluded.voter_name,
+                "voter_groups": insert_ballot.excluded.voter_groups,
             },
         ).returning(_ballot.c.id, _ballot.c.poll_id, _ballot.c.voter_tag)
         self._insert_participation = upsert(
@@ -101,20 +109,22 @@ class VoteWriter:
             # FOR SHARE (PostgreSQL; SQLite ignores it and is serialised by BEGIN
             # IMMEDIATE) makes a concurrent claim_close wait for this commit, so no vote
             # lands after a successful claim.
-            open_ids = set(
+            spaces = dict(
                 (
                     await conn.execute(
-                        select(_poll.c.id)
+                        select(_poll.c.id, _poll.c.space)
                         .where(_poll.c.id.in_(poll_ids), _poll.c.status == PollStatus.OPEN.value)
                         .with_for_update(read=True)
                     )
-                ).scalars()
+                ).all()
             )
+            open_ids = set(spaces)
             accepted = [vote for vote in batch if vote.poll_id in open_ids]
             existed: set[tuple[int, bytes]] = set()
             counts: dict[int, int] = {}
             if accepted:
-                existed = await self._write_ballots(conn, accepted)
+                tags = await _group_tags(conn, accepted, spaces)
+                existed = await self._write_ballots(conn, accepted, tags)
                 members = list({(vote.poll_id, vote.member) for vote in accepted})
                 self._random.shuffle(members)
                 await conn.execute(
@@ -132,7 +142,8 @@ class VoteWriter:
         return _receipts(batch, open_ids, existed, counts)
 
     async def _write_ballots(
-        self, conn: AsyncConnection, accepted: list[VoteRequest]
+        self, conn: AsyncConnection, accepted: list[VoteRequest],
+        tags: dict[tuple[int, str], str | None],
     ) -> set[tuple[int, bytes]]:
         """Upsert one ballot per tag (the latest wins); return the tags that already had one."""
         latest = {(vote.poll_id, vote.tag): vote for vote in accepted}
@@ -143,6 +154,7 @@ class VoteWriter:
                 "voter_tag": vote.tag,
                 "voter_name": vote.name,
                 "ballot": vote.ballot,
+                "voter_groups": tags.get((vote.poll_id, vote.member)),
             }
             for vote in latest.values()
         ]
@@ -156,6 +168,26 @@ class VoteWriter:
             if ballot_id != fresh_ids[key]:
                 existed.add(key)
         return existed
+
+
+async def _group_tags(
+    conn: AsyncConnection, votes: list[VoteRequest], spaces: dict[int, str]
+) -> dict[tuple[int, str], str | None]:
+    """The voter's group slugs (sorted, comma-separated) per (poll id, member)."""
+    rows = await conn.execute(
+        select(_membership.c.space, _membership.c.member, _membership.c.slug).where(
+            _membership.c.space.in_(set(spaces.values())),
+            _membership.c.member.in_({vote.member for vote in votes}),
+        )
+    )
+    held: dict[tuple[str, str], list[str]] = {}
+    for space, member, slug in rows:
+        held.setdefault((space, member), []).append(slug)
+    tags: dict[tuple[int, str], str | None] = {}
+    for vote in votes:
+        slugs = held.get((spaces[vote.poll_id], vote.member))
+        tags[(vote.poll_id, vote.member)] = ",".join(sorted(slugs)) if slugs else None
+    return tags
 
 
 def _receipts(

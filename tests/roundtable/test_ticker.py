@@ -32,7 +32,7 @@ async def test_first_tick_runs_at_start_and_closes_a_poll_that_was_due(core, clo
         assert job.misfire_grace_time >= 30 and job.coalesce and job.max_instances == 1
         await asyncio.wait_for(delivered.wait(), timeout=10)
     finally:
-        ticker.stop()
+        await ticker.stop()
     assert any("Outcome of #1" in getattr(e.card, "title", "") for e in sent)
 
 

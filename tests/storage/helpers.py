@@ -122,6 +122,16 @@ class StatementLog:
             self.verbs.append(verb)
 
 
+class Ticker:
+    """A monotonic clock moved by hand, for the store's cache expiry."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 class CommitCounter:
     """Counts transactions committed through an engine."""
 

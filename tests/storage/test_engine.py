@@ -45,7 +45,10 @@ async def test_ballot_and_participation_carry_nothing_extra(tmp_path: Path) -> N
             }
         )
     await store.close()
-    assert columns["ballot"] == {"id", "poll_id", "voter_tag", "voter_name", "ballot"}
+    # voter_groups: the voter's group slugs, kept while open for group rules and cleared at
+    # close like the tag (docs/anonymity.md).
+    assert columns["ballot"] == {"id", "poll_id", "voter_tag", "voter_name", "ballot",
+                                 "voter_groups"}
     assert columns["participation"] == {"poll_id", "member"}
 
 

@@ -1,0 +1,228 @@
+""""You said, we did": the proposer answers each reason before a passed proposal is final.
+
+Pure functions on outcomes. The semantics (also in ``docs/counting.md``):
+
+- Every reason given with a block or a disagreement can be answered by the proposer
+  after the proposal closes (``respond #N``); answers are kept in the decision log
+  beside the reasons, neither with names.
+- A proposal that passes while any reason is unanswered is not final: its outcome
+  says how many answers are awaited, and becomes final (and is announced again)
+  when the last one comes.
+- Under ``--rule consent`` blocks do not stop the count: a block is unresolved until
+  it is answered, and the proposal passes if, apart from the blocks, it meets its
+  threshold (more agree than disagree by default). Under the default rule a block
+  still stops it, at once and for good; its reasons can still be answered.
+- A proposal that fails is final at once, whatever is answered later.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from bot import commands as c
+from bot.cards import Card, Items, Text, Tone
+from bot.effects import DirectMessage, Effect, Post, Reply
+from bot.errors import BadInput, NotAllowed, NotFound
+from bot.model import (
+    MAX_REASON_LENGTH,
+    Actor,
+    ContributionKind,
+    Outcome,
+    Poll,
+    PollKind,
+    PollStatus,
+    SpaceRef,
+    Verdict,
+)
+from bot.views import message_card, outcome_card
+
+if TYPE_CHECKING:
+    from bot.service import Roundtable
+
+_REF = re.compile(r"^#?(\d{1,9})$")
+
+NOT_FINAL = "Not final yet: waiting for the proposer's answers."
+
+
+def waiting_words(count: int) -> str:
+    """"Waiting for the proposer to answer 2 reasons before this is final."."""
+    return (f"Waiting for the proposer to answer {count} reason{'s' if count != 1 else ''} "
+            "before this is final.")
+
+
+def hold_for_answers(outcome: Outcome) -> Outcome:
+    """At close: a passed proposal with reasons waits until each has an answer."""
+    if outcome.passed is not True or not outcome.reasons:
+        return outcome
+    count = len(outcome.reasons)
+    return replace(
+        outcome, summary=NOT_FINAL, reason=f"{waiting_words(count)} {outcome.reason}",
+        passed=None, awaiting=count,
+        pending=Verdict(outcome.summary, outcome.reason, outcome.passed))
+
+
+def unanswered(outcome: Outcome) -> list[int]:
+    """Numbers (from 1) of the reasons without an answer yet."""
+    done = {number for number, _ in outcome.responses}
+    return [n for n in range(1, len(outcome.reasons) + 1) if n not in done]
+
+
+def answer(outcome: Outcome, which: str | None, text: str, ref: str) -> tuple[Outcome, list[int]]:
+    """Record the proposer's answer to one reason, or with "all" to every unanswered one.
+
+    Args:
+        outcome: The proposal's logged outcome.
+        which: A reason's number, "all", or None when exactly one reason is unanswered.
+        text: The answer.
+        ref: The proposal's reference (``#3``), for messages.
+
+    Returns:
+        The new outcome, and the numbers of the reasons answered.
+
+    Raises:
+        BadInput: No such reason, it was answered already, or the answer is empty or long.
+    """
+    text = " ".join(text.split())
+    if not text:
+        raise BadInput(f'Write your answer in quotes: respond {ref} 1 "what we changed"')
+    if len(text) > MAX_REASON_LENGTH:
+        raise BadInput(f"Please keep your answer to {MAX_REASON_LENGTH} characters; it has "
+                       f"{len(text)}.")
+    total = len(outcome.reasons)
+    if total == 0:
+        raise BadInput(f"Nobody gave a reason with a block or a disagreement on {ref}, so "
+                       "there is nothing to answer.")
+    open_numbers = unanswered(outcome)
+    if which is None:
+        if len(open_numbers) != 1:
+            left = ", ".join(str(n) for n in open_numbers) or "none"
+            raise BadInput(f"{ref} has {total} reasons (still unanswered: {left}). Say which "
+                           f'you are answering: respond {ref} 1 "what we changed", or all.')
+        chosen = open_numbers
+    elif which.lower() == "all":
+        if not open_numbers:
+            raise BadInput(f"Every reason on {ref} already has an answer.")
+        chosen = open_numbers
+    else:
+        number = int(which) if which.isdigit() else 0
+        if not 1 <= number <= total:
+            raise BadInput(f"{ref} has reasons 1 to {total}; type results {ref} to read them.")
+        if number not in open_numbers:
+            raise BadInput(f"Reason {number} on {ref} already has an answer. Answers are kept "
+                           "as given, so the log shows what was said.")
+        chosen = [number]
+    responses = tuple(sorted(outcome.responses + tuple((n, text) for n in chosen)))
+    left = total - len(responses)
+    changed = replace(outcome, responses=responses)
+    if outcome.pending is not None:
+        if left == 0:
+            changed = replace(changed, summary=outcome.pending.summary,
+                              reason=f"{outcome.pending.reason} Every reason has been answered.",
+                              passed=outcome.pending.passed, awaiting=0, pending=None)
+        else:
+            changed = replace(changed, awaiting=left,
+                              reason=f"{waiting_words(left)} {outcome.pending.reason}")
+    return changed, chosen
+
+
+def ref_number(word: str, verb: str) -> int:
+    """The number in ``#3`` (or ``3``).
+
+    Raises:
+        BadInput: It is not a number like #3.
+    """
+    match = _REF.match(word.strip())
+    if not match:
+        raise BadInput(f"I expected a number like #1 after {verb}, not {word!r}.")
+    return int(match.group(1))
+
+
+def _parse_respond(args: list[str], actor: Actor, space: SpaceRef) -> c.Command:
+    if len(args) < 2:
+        raise BadInput('Say which proposal and your answer: respond #3 1 "what we changed" '
+                       "(1 is the reason's number in the outcome).")
+    number = ref_number(args[0], "respond")
+    which = None
+    if len(args) > 2 and (args[1].isdigit() or args[1].lower() == "all"):
+        which, args = args[1], args[1:]
+    return c.Respond(actor, space, poll=number, text=" ".join(args[1:]), reason=which)
+
+
+#: Text verbs this module parses.
+PARSERS: dict[str, Callable] = {"respond": _parse_respond}
+
+
+class AnswerCommands:
+    """The ``respond`` handler, and the note that tells a proposer answers are awaited."""
+
+    def __init__(self, core: Roundtable) -> None:
+        self.core = core
+        self.store = core.store
+
+    def handlers(self) -> dict[type, Callable]:
+        """Command type -> handler."""
+        return {c.Respond: self.respond}
+
+    def asked(self, poll: Poll, outcome: Outcome) -> list[Effect]:
+        """At close: privately ask the proposer for the answers the outcome waits for."""
+        if not outcome.awaiting:
+            return []
+        ref = poll.ref
+        return [DirectMessage(poll.space.platform, poll.creator, Card(
+            title=f"Your proposal {ref} is waiting for your answers",
+            lines=(Text(f"{poll.spec.question} — it is final only once you answer each reason "
+                        f"given with a block or disagreement ({outcome.awaiting} to answer)."),
+                   Text(f"Read them with results {ref}, then answer each by its number: "
+                        f'respond {ref} 1 "what we changed". Answers are posted and logged, '
+                        "without names.")),
+            tone=Tone.WARNING))]
+
+    async def respond(self, cmd: c.Respond) -> list[Effect]:
+        """The proposer answers a reason; the last answer makes a passed proposal final."""
+        poll = await self.store.find_poll(cmd.space, cmd.poll)
+        ref = f"#{cmd.poll}"
+        if poll is None:
+            raise NotFound(f"There is no proposal {ref} here. Type decisions to see past ones.")
+        if poll.spec.kind is not PollKind.CONSENT:
+            raise BadInput(f"{ref} is a poll, not a proposal: only proposals have reasons to "
+                           "answer.")
+        if cmd.actor.key != poll.creator:
+            raise NotAllowed(f"Only the person who proposed {ref} can answer its reasons. You "
+                             "can add your view in the channel.")
+        if poll.status is PollStatus.CANCELLED:
+            raise BadInput(f"{ref} was cancelled, so it has no reasons to answer.")
+        if poll.status is not PollStatus.CLOSED:
+            raise BadInput(f"Reasons on {ref} are answered once it has closed: until then they "
+                           "stay hidden. Its outcome will list them, numbered.")
+        seen: list[tuple[Outcome, list[int]]] = []
+
+        def change(outcome: Outcome) -> Outcome:
+            changed, numbers = answer(outcome, cmd.reason, cmd.text, ref)
+            seen.append((outcome, numbers))
+            return changed
+
+        decision = await self.store.update_outcome(cmd.space, poll.number, change)
+        if decision is None:
+            raise BadInput(f"{ref} is still being counted. Please try again in a moment.")
+        before, numbers = seen[-1]
+        await self.core.contribute(cmd.space, cmd.actor, ContributionKind.RESPONSE)
+        after = decision.outcome
+        answered = dict(after.responses)
+        items = tuple(f"Reason given with a {after.reasons[n - 1][0]}: {after.reasons[n - 1][1]}"
+                      f" — Answer from the proposer: {answered[n]}" for n in numbers)
+        left = f" {after.awaiting} still to answer." if after.awaiting else ""
+        effects: list[Effect] = [
+            Reply(cmd.actor, cmd.space, message_card(
+                "Your answer is recorded", f"It is posted in the channel and kept in the "
+                f"decision log with the reason, without names.{left}", Tone.SUCCESS)),
+            Post(cmd.space, Card(title=f"The proposer answered on {ref}: {poll.spec.question}",
+                                 lines=(Items(items),))),
+        ]
+        if before.awaiting and not after.awaiting:
+            card = outcome_card(poll, after)
+            effects.append(Post(cmd.space, replace(
+                card, title=f"Now final — outcome of {ref}: {poll.spec.question}")))
+        return effects

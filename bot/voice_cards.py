@@ -1,0 +1,185 @@
+"""Cards for the balance of voices, a person's own record, nudges and facilitator notes.
+
+Text comes first and carries every figure; a bar only repeats a figure already said,
+with the number beside it, so a screen reader loses nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from bot.anonymity import PROMISE
+from bot.balance import Balance, GroupBalance
+from bot.cards import Bar, Card, Items, Line, Note, Text
+from bot.model import ContributionCount, ContributionKind, NudgeReason, Poll, PollKind, Preferences
+from bot.polls import vote_example
+
+#: Within this far of 1, a voice ratio reads as "about their share".
+_ABOUT = 0.2
+_KIND_WORDS = {
+    ContributionKind.MESSAGE: ("message", "messages"),
+    ContributionKind.REPLY: ("reply", "replies"),
+    ContributionKind.IDEA: ("idea", "ideas"),
+    ContributionKind.REASON: ("reason", "reasons"),
+    ContributionKind.RESPONSE: ("response", "responses"),
+}
+_REASON_WORDS = {
+    NudgeReason.QUIET.value: "to members who had been quiet",
+    NudgeReason.NOT_VOTED.value: "to members who had not voted yet",
+    NudgeReason.BALANCE.value: "balance notes to facilitators",
+}
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """ "1 idea", "3 ideas"."""
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
+def percent(share: float) -> str:
+    """A share from 0 to 1 as a whole percentage."""
+    return f"{100 * share:.0f}%"
+
+
+def _share_words(ratio: float | None) -> str:
+    if ratio is None:
+        return "no contributions yet"
+    if ratio > 1 + _ABOUT:
+        return "more than their share"
+    if ratio < 1 - _ABOUT:
+        return "less than their share"
+    return "about their share"
+
+
+def group_lines(g: GroupBalance) -> list[Line]:
+    """One group's figures: a sentence with every number, then a bar that repeats one."""
+    text = (f"{g.group.name}: {plural(g.members, 'member')} ({percent(g.member_share)} of "
+            f"members) made {plural(g.contributions, 'contribution')} "
+            f"({percent(g.voice_share)} of all). {g.contributors} of {g.members} took part.")
+    if g.ratio is not None:
+        text += f" Voice ratio {g.ratio:.2f}: {_share_words(g.ratio)}."
+    if g.evenness is not None:
+        text += f" Evenness within the group {g.evenness:.2f}."
+    figure = f"{percent(g.voice_share)} of contributions, {percent(g.member_share)} of members"
+    return [Text(text), Bar(g.group.name, round(100 * g.voice_share), 100, figure)]
+
+
+def balance_lines(balance: Balance, days: int) -> list[Line]:
+    """The body of the balance view: overall figures, then each group."""
+    window = "today" if days == 1 else f"in the last {days} days"
+    lines: list[Line] = [Text(
+        f"{plural(balance.contributions, 'contribution')} {window} from "
+        f"{balance.contributors} of {plural(balance.members, 'member')} (messages, replies, "
+        "votes, ideas, reasons and responses are counted; nothing is read).")]
+    if balance.evenness is not None:
+        lines.append(Text(f"Evenness across members: {balance.evenness:.2f} (1 means everyone "
+                          "contributed the same; near 0 means one person did nearly all of it)."))
+    for group in balance.groups:
+        lines += group_lines(group)
+    if balance.too_small:
+        lines.append(Note(f"Not shown, to keep people from being singled out: "
+                          f"{', '.join(balance.too_small)} (fewer members than the minimum)."))
+    return lines
+
+
+def balance_card(balance: Balance, days: int, has_groups: bool) -> Card:
+    """The balance of voices in a space, at group level only."""
+    lines = balance_lines(balance, days)
+    if not has_groups:
+        lines.append(Text("No groups are declared here yet, so there is no comparison between "
+                          "groups. A facilitator can declare them; type help to see how."))
+    lines.append(Note("Only group-level figures are shown. Type me to see your own record."))
+    return Card(title=f"Balance of voices — last {plural(days, 'day')}", lines=tuple(lines))
+
+
+def month_lines(counts: Sequence[ContributionCount], polls: Sequence[Poll],
+                months: int = 12) -> list[str]:
+    """One line per month, newest first: decisions taken part in, then what was counted."""
+    by_month: dict[tuple[int, int], dict[ContributionKind, int]] = defaultdict(dict)
+    for item in counts:
+        if item.kind is ContributionKind.VOTE or item.day is None:
+            continue  # votes show as decisions, from participation
+        month = by_month[(item.day.year, item.day.month)]
+        month[item.kind] = month.get(item.kind, 0) + item.count
+    decided: dict[tuple[int, int], int] = defaultdict(int)
+    for poll in polls:
+        decided[(poll.created_at.year, poll.created_at.month)] += 1
+    lines = []
+    for key in sorted(set(by_month) | set(decided), reverse=True)[:months]:
+        parts = [f"took part in {plural(decided[key], 'decision')}"] if decided[key] else []
+        kinds = by_month.get(key, {})
+        parts += [plural(kinds[k], *_KIND_WORDS[k]) for k in _KIND_WORDS if kinds.get(k)]
+        lines.append(f"{date(key[0], key[1], 1):%B %Y}: {', '.join(parts)}")
+    return lines
+
+
+def me_card(channel: str, counts: Sequence[ContributionCount], polls: Sequence[Poll],
+            prefs: Preferences, nudges: bool) -> Card:
+    """A person's own record in a space, by month; shown only to them.
+
+    Args:
+        nudges: Whether nudges are on for them (their choice, or the default).
+    """
+    months = month_lines(counts, polls)
+    lines: list[Line] = [Items(tuple(months), numbered=False)] if months else [
+        Text("Nothing has been counted for you here yet.")]
+    lines.append(Text(f"Private nudges are {'on' if nudges else 'off'} for you "
+                      f"(nudges {'off' if nudges else 'on'} changes that). Involvement payments: "
+                      f"{'yes' if prefs.payments else 'no, you said payments off'}."))
+    lines.append(Note("Only you can see this. Messages are counted, never read; votes show as "
+                      "decisions you took part in, never what you chose. Everything stored about "
+                      "you: my-data. To erase it: forget-me."))
+    return Card(title=f"Your record in #{channel}", lines=tuple(lines))
+
+
+def nudge_counts_card(channel: str, counts: Mapping[str, int], days: int) -> Card:
+    """How many nudges and notes went out, by reason; never to whom."""
+    total = sum(counts.values())
+    if not total:
+        text = f"No nudges or notes were sent here in the last {days} days."
+    else:
+        parts = [f"{counts[r]} {words}" for r, words in _REASON_WORDS.items() if counts.get(r)]
+        text = (f"{plural(total, 'private message')} in the last {days} days: "
+                f"{', '.join(parts)}.")
+    return Card(title=f"Nudges in #{channel}", lines=(
+        Text(text),
+        Note("Counts only: who got them is never shown. Each member gets at most one nudge in "
+             "a few days, never in their quiet hours, and can stop them with nudges off.")))
+
+
+def nudge_card(poll: Poll, reason: NudgeReason, zone: str) -> Card:
+    """The private nudge: kind, specific, with the quickest anonymous way to take part."""
+    spec = poll.spec
+    opening = ("We have not heard from you here lately, and that is fine. If you would like a "
+               "say in this one, it takes one line." if reason is NudgeReason.QUIET else
+               "You have not voted on this one yet. If you would like a say, it takes one line.")
+    lines: list[Line] = [Text(f"The group is deciding: {spec.question}"), Text(opening)]
+    if spec.kind is not PollKind.CONSENT:
+        lines.append(Items(spec.options))
+    lines.append(Text(vote_example(spec, poll.ref)))
+    if spec.closes_at is not None:
+        lines.append(Note(f"You can vote anonymously until {{time}}. {PROMISE}",
+                          at=spec.closes_at, tz=zone))
+    else:
+        lines.append(Note(f"You can vote anonymously while it is open. {PROMISE}"))
+    lines.append(Note("Only you got this message. To stop these nudges, type: nudges off"))
+    return Card(title=f"Your voice on {poll.ref} in #{poll.space.channel}", lines=tuple(lines))
+
+
+def balance_note_card(poll: Poll, balance: Balance, heavy: Sequence[GroupBalance],
+                      days: int) -> Card:
+    """The private note to facilitators when one group's voice outweighs its share."""
+    names = " and ".join(g.group.name for g in heavy)
+    lines: list[Line] = [Text(
+        f"While {poll.ref} is open ({poll.spec.question}), {names} "
+        f"{'has' if len(heavy) == 1 else 'have'} made a much bigger share of the contributions "
+        f"here over the last {plural(days, 'day')} than {'its' if len(heavy) == 1 else 'their'} "
+        "share of members.")]
+    lines += balance_lines(balance, days)
+    lines.append(Text("You might open an ideas round, so people can add thoughts anonymously, "
+                      "or pause before closing so that quieter voices can catch up."))
+    lines.append(Note("Group-level figures only; nobody is named. This note comes once per "
+                      "poll, to facilitators and the poll's creator."))
+    return Card(title=f"A note on the balance of voices in #{poll.space.channel}",
+                lines=tuple(lines))

@@ -1,0 +1,185 @@
+"""Members' nudge and payment preferences, and the nudge log that enforces the caps."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, or_, select, update
+
+from bot.model import Nudge, Preferences, SpaceRef
+from storage.base import StoreBase, upsert
+from storage.tables import MemberSettingRow, utc
+from storage.voice_tables import BalanceNoteRow, MemberPreferenceRow, NudgeLogRow
+
+_pref = MemberPreferenceRow.__table__
+_log = NudgeLogRow.__table__
+_note = BalanceNoteRow.__table__
+_setting = MemberSettingRow.__table__
+
+#: Members per ``IN (...)`` list, well below the bound-parameter limits of both databases.
+_PER_STATEMENT = 5_000
+
+
+def _chunks(items: Sequence[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), _PER_STATEMENT):
+        yield list(items[start : start + _PER_STATEMENT])
+
+
+def _log_rows(nudges: Sequence[Nudge]) -> list[dict[str, Any]]:
+    return [
+        {
+            "member": n.member,
+            "space": n.space.key,
+            "reason": n.reason.value,
+            "sent_at": utc(n.at),
+            "poll_id": n.poll_id,
+        }
+        for n in nudges
+    ]
+
+
+class NudgeMethods(StoreBase):
+    """The preference and nudge-log methods of ``SqlStore``."""
+
+    async def preferences(self, member: str) -> Preferences:
+        """A member's nudge and payment choices (defaults when they said nothing)."""
+        return (await self.preferences_of([member]))[member]
+
+    async def preferences_of(self, members: Collection[str]) -> dict[str, Preferences]:
+        """Member -> preferences, for every member asked about."""
+        found: dict[str, Preferences] = {}
+        async with self._read() as session:
+            for chunk in _chunks(sorted(set(members))):
+                rows = await session.exec(
+                    select(_pref.c.member, _pref.c.nudges, _pref.c.payments).where(
+                        _pref.c.member.in_(chunk)
+                    )
+                )
+                for member, nudges, payments in rows:
+                    found[member] = Preferences(nudges, payments is not False)
+        return {member: found.get(member, Preferences()) for member in members}
+
+    async def set_preferences(
+        self, member: str, *, nudges: bool | None = None, payments: bool | None = None
+    ) -> None:
+        """Record a member's choice; a preference given as None is left as it was."""
+        values: dict[str, Any] = {"member": member}
+        if nudges is not None:
+            values["nudges"] = nudges
+        if payments is not None:
+            values["payments"] = payments
+        if len(values) == 1:
+            return
+        stmt = upsert(self._dialect, _pref).values(**values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[_pref.c.member],
+            set_={name: stmt.excluded[name] for name in values if name != "member"},
+        )
+        async with self._write() as session:
+            await session.exec(stmt)
+
+    async def nudge_targets(
+        self, members: Sequence[str], not_since: datetime, opt_in: bool
+    ) -> dict[str, str | None]:
+        """The members who may be nudged now, each with their own time zone (None: unset).
+
+        A member may be nudged unless they said ``nudges off`` (or, when ``opt_in``, never
+        said ``nudges on``), or they were nudged at or after ``not_since``.
+        """
+        not_since = utc(not_since)
+        prefs: dict[str, tuple[bool | None, datetime | None]] = {}
+        zones: dict[str, str | None] = {}
+        async with self._read() as session:
+            for chunk in _chunks(sorted(set(members))):
+                rows = await session.exec(
+                    select(_pref.c.member, _pref.c.nudges, _pref.c.last_nudged_at).where(
+                        _pref.c.member.in_(chunk)
+                    )
+                )
+                prefs.update({member: (nudges, last) for member, nudges, last in rows})
+                rows = await session.exec(
+                    select(_setting.c.member, _setting.c.timezone).where(
+                        _setting.c.member.in_(chunk)
+                    )
+                )
+                zones.update({member: zone for member, zone in rows})
+        allowed = {}
+        for member in members:
+            nudges, last = prefs.get(member, (None, None))
+            wanted = nudges is True if opt_in else nudges is not False
+            if wanted and (last is None or last < not_since):
+                allowed[member] = zones.get(member)
+        return allowed
+
+    async def claim_nudges(
+        self, nudges: Sequence[Nudge], not_since: datetime, opt_in: bool
+    ) -> list[Nudge]:
+        """Log the nudges whose members may still be nudged, atomically; return those.
+
+        The check (not opted out, not nudged at or after ``not_since``) and the mark are one
+        conditional UPDATE, so two sweeps racing each other never nudge one person twice.
+        """
+        if not nudges:
+            return []
+        by_member = {nudge.member: nudge for nudge in nudges}
+        not_since = utc(not_since)
+        now = utc(max(nudge.at for nudge in nudges))
+        wanted = _pref.c.nudges.is_(True) if opt_in else or_(
+            _pref.c.nudges.is_(None), _pref.c.nudges.is_(True)
+        )
+        claimed: list[str] = []
+        async with self._write() as session:
+            if not opt_in:
+                # A member who never set a preference has no row yet; the UPDATE needs one.
+                blank = upsert(self._dialect, _pref).on_conflict_do_nothing(
+                    index_elements=[_pref.c.member]
+                )
+                await session.exec(blank, params=[{"member": member} for member in by_member])
+            for chunk in _chunks(sorted(by_member)):
+                marked = await session.exec(
+                    update(_pref)
+                    .where(
+                        _pref.c.member.in_(chunk),
+                        wanted,
+                        or_(_pref.c.last_nudged_at.is_(None), _pref.c.last_nudged_at < not_since),
+                    )
+                    .values(last_nudged_at=now)
+                    .returning(_pref.c.member)
+                )
+                claimed += [member for (member,) in marked]
+            sent = [by_member[member] for member in sorted(claimed)]
+            if sent:
+                await session.exec(insert(_log), params=_log_rows(sent))
+        return sent
+
+    async def claim_balance_note(
+        self, poll_id: int, now: datetime, notes: Sequence[Nudge]
+    ) -> bool:
+        """Mark the poll's balance note as sent and log ``notes``, unless it was sent before.
+
+        Returns:
+            True if this call claimed it (the notes should be delivered).
+        """
+        stmt = (
+            upsert(self._dialect, _note)
+            .values(poll_id=poll_id, sent_at=utc(now))
+            .on_conflict_do_nothing(index_elements=[_note.c.poll_id])
+            .returning(_note.c.poll_id)
+        )
+        async with self._write() as session:
+            won = (await session.exec(stmt)).first() is not None
+            if won and notes:
+                await session.exec(insert(_log), params=_log_rows(notes))
+        return won
+
+    async def nudge_counts(self, space: SpaceRef, since: datetime) -> dict[str, int]:
+        """Reason -> how many nudges and notes were sent in the space since ``since``."""
+        query = (
+            select(_log.c.reason, func.count())
+            .where(_log.c.space == space.key, _log.c.sent_at >= utc(since))
+            .group_by(_log.c.reason)
+        )
+        async with self._read() as session:
+            return {reason: int(count) for reason, count in await session.exec(query)}
