@@ -142,8 +142,6 @@ class Roundtable:
         """The time zone a space reads times in."""
         return self.settings.timezone
 
-    _tz = zone_of
-
     async def is_facilitator(self, actor: Actor, space: SpaceRef) -> bool:
         """Whether the person facilitates the space (platform role or named)."""
         if actor.roles & FACILITATOR_ROLES:
@@ -183,7 +181,7 @@ class Roundtable:
             return await self.groups.ideas.card(poll)
         voted = await self.store.voted_count(poll.id)
         eligible = await self.store.member_count(poll.space)
-        return poll_card(poll, voted, eligible, self._tz(poll.space))
+        return poll_card(poll, voted, eligible, self.zone_of(poll.space))
 
     # -- commands -------------------------------------------------------------------
 
@@ -196,7 +194,7 @@ class Roundtable:
         Raises:
             BadInput: With what was wrong and how to write it.
         """
-        spec = build_spec(cmd, self.clock.now(), self._tz(cmd.space), self.settings.reminders)
+        spec = build_spec(cmd, self.clock.now(), self.zone_of(cmd.space), self.settings.reminders)
         await self.groups.check_rule(cmd.space, spec)
         return spec
 
@@ -209,7 +207,7 @@ class Roundtable:
         eligible = await self.store.member_count(cmd.space)
         kind = "proposal" if spec.kind is PollKind.CONSENT else "poll"
         return [
-            Post(cmd.space, poll_card(poll, 0, eligible, self._tz(cmd.space)),
+            Post(cmd.space, poll_card(poll, 0, eligible, self.zone_of(cmd.space)),
                  key=f"poll:{poll.id}"),
             Reply(cmd.actor, cmd.space, message_card(
                 f"Your {kind} {poll.ref} is up",
@@ -257,7 +255,7 @@ class Roundtable:
         return [
             Reply(cmd.actor, cmd.space, message_card(f"{first} on {poll.ref}", text, Tone.SUCCESS)),
             UpdatePost(cmd.space, f"poll:{poll.id}",
-                       poll_card(poll, receipt.voted, eligible, self._tz(cmd.space))),
+                       poll_card(poll, receipt.voted, eligible, self.zone_of(cmd.space))),
         ]
 
     async def _list_polls(self, cmd: c.ListPolls) -> list[Effect]:
@@ -265,7 +263,7 @@ class Roundtable:
         entries = [(poll, await self.store.voted_count(poll.id),
                     await self.store.time_requests(poll.id)) for poll in polls]
         eligible = await self.store.member_count(cmd.space)
-        return [Reply(cmd.actor, cmd.space, polls_card(entries, eligible, self._tz(cmd.space)))]
+        return [Reply(cmd.actor, cmd.space, polls_card(entries, eligible, self.zone_of(cmd.space)))]
 
     async def _results(self, cmd: c.ShowResults) -> list[Effect]:
         poll = await self._poll(cmd.space, cmd.poll)
@@ -333,7 +331,7 @@ class Roundtable:
         return [
             Post(poll.space, outcome_card(closed, outcome), key=f"outcome:{poll.id}"),
             UpdatePost(poll.space, f"poll:{poll.id}",
-                       poll_card(closed, outcome.voted, eligible, self._tz(poll.space))),
+                       poll_card(closed, outcome.voted, eligible, self.zone_of(poll.space))),
             *self.groups.answers.asked(closed, outcome),
         ]
 
@@ -365,7 +363,7 @@ class Roundtable:
                                          f"{poll.spec.question} — nothing was counted and the "
                                          "ballots were deleted.", Tone.WARNING)),
             UpdatePost(cmd.space, f"poll:{poll.id}",
-                       poll_card(cancelled, voted, eligible, self._tz(cmd.space))),
+                       poll_card(cancelled, voted, eligible, self.zone_of(cmd.space))),
         ]
 
     async def _decisions(self, cmd: c.ListDecisions) -> list[Effect]:

@@ -68,3 +68,17 @@ async def driver(core, clock) -> Driver:
     playground = Playground(core, clock, ["alice", "bob", "carol"], write=lines.append)
     await playground.start()
     return Driver(playground, lines)
+
+
+@pytest.fixture
+def contributions(driver) -> list:
+    """The kinds of every contribution the core counts from now on (a spy on ``contribute``)."""
+    kinds: list = []
+    original = driver.core.contribute
+
+    async def spy(space, actor, kind, event_id=None):
+        kinds.append(kind)
+        await original(space, actor, kind, event_id)
+
+    driver.core.contribute = spy
+    return kinds

@@ -18,15 +18,10 @@ async def _consent_proposal_with_a_block(driver) -> str:
     return await driver.say("close #1")
 
 
-async def test_a_consent_proposal_becomes_final_once_every_reason_is_answered(driver):
-    kinds: list[ContributionKind] = []
-    original = driver.core.contribute
-
-    async def spy(space, actor, kind, event_id=None):
-        kinds.append(kind)
-        await original(space, actor, kind, event_id)
-
-    driver.core.contribute = spy
+async def test_a_consent_proposal_becomes_final_once_every_reason_is_answered(
+    driver, contributions
+):
+    kinds = contributions
     out = await _consent_proposal_with_a_block(driver)
     assert "Not final yet: waiting for the proposer's answers." in out
     assert "Waiting for the proposer to answer 2 reasons before this is final." in out

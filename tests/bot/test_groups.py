@@ -257,15 +257,8 @@ async def test_after_close_ballots_carry_no_group_tags(driver, db_url):
     assert "staff" not in ballots and "lived-experience" not in ballots
 
 
-async def test_a_reason_is_counted_as_a_contribution(driver):
-    kinds: list[ContributionKind] = []
-    original = driver.core.contribute
-
-    async def spy(space, actor, kind, event_id=None):
-        kinds.append(kind)
-        await original(space, actor, kind, event_id)
-
-    driver.core.contribute = spy
+async def test_a_reason_is_counted_as_a_contribution(driver, contributions):
+    kinds = contributions
     await driver.say('propose "Thursdays"')
     await driver.say("bob: vote #1 agree")
     await driver.say("carol: vote #1 disagree it clashes with school pick-up")

@@ -7,25 +7,13 @@ from sqlalchemy import inspect, text
 from bot.model import ContributionKind
 
 
-async def _spy_contributions(driver) -> list[ContributionKind]:
-    kinds: list[ContributionKind] = []
-    original = driver.core.contribute
-
-    async def spy(space, actor, kind, event_id=None):
-        kinds.append(kind)
-        await original(space, actor, kind, event_id)
-
-    driver.core.contribute = spy
-    return kinds
-
-
 async def _ideas(driver) -> list[str]:
     async with driver.core.store.engine.connect() as conn:
         return [row[0] for row in await conn.execute(text("SELECT text FROM idea ORDER BY number"))]
 
 
-async def test_an_ideas_round_from_opening_to_a_ranked_poll(driver):
-    kinds = await _spy_contributions(driver)
+async def test_an_ideas_round_from_opening_to_a_ranked_poll(driver, contributions):
+    kinds = contributions
     out = await driver.say('ideas "What should PeerFest focus on?" --closes 3d')
     assert "Ideas round #1: What should PeerFest focus on?" in out
     assert "0 ideas so far. Closes" in out and "anonymous" in out
