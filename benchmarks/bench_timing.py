@@ -87,7 +87,7 @@ MIX = (("occur", 0.70), ("close", 0.25), ("remind", 0.05))
 VOTES = {"close": 3, "remind": 5}
 BACKGROUND_POLLS = 300
 BACKGROUND_SCHEDULES = 20
-BATCHES = (100, 200, 500, 1000)
+BATCHES = (500, 1000, 2000, 5000)
 SCHEDULE_NUMBER = re.compile(r"recurring schedule #(\d+)")
 REMINDER_TITLE = re.compile(r"#(\d+) closes in ")
 NUMBER = re.compile(r"#(\d+)")
@@ -131,8 +131,8 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, argparse.Namespa
                         help="where between two ticks the bursts fall due, as a fraction of "
                         "the interval after a tick: 0 best case, 0.5 average (default), "
                         "0.99 worst")
-    parser.add_argument("--batch", type=int, default=200,
-                        help="Timekeeper batch size for the main run (200, its default)")
+    parser.add_argument("--batch", type=int, default=2000,
+                        help="Timekeeper batch size for the main run (2000, its default)")
     parser.add_argument("--start-runs", type=int, default=3,
                         help="extra start-only bot processes for the start figure (3)")
     diagnose = parser.add_mutually_exclusive_group()
@@ -600,7 +600,8 @@ def instrument(timekeeper: Any, recorder: Recorder, times: CallTimes) -> None:
         method = getattr(store, name)
         if inspect.iscoroutinefunction(method) and name not in ("start", "close"):
             setattr(store, name, times.wrap_async(f"store.{name}", method))
-    timekeeper.runner.run = times.wrap_async("JobRunner.run (all)", timekeeper.runner.run)
+    timekeeper.runner.run_batch = times.wrap_async("JobRunner.run_batch (all)",
+                                                   timekeeper.runner.run_batch)
     timekeeper.deliver = times.wrap_async("deliver", recorder.deliver)
     bot.timing.next_occurrence = times.wrap_sync("next_occurrence", bot.timing.next_occurrence)
 

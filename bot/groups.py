@@ -11,7 +11,7 @@ are registered from here.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from bot import commands as c
@@ -136,12 +136,37 @@ class GroupCommands:
     async def count(self, poll: Poll, eligible: int, *, closing: bool = False) -> Outcome:
         """Count a poll with its group rule; at close, a proposal may wait for answers."""
         rows = await self.store.tagged_ballots(poll.id)
+        infos = await self._infos(poll.space, await self.store.groups(poll.space))
+        return self._decide(poll, rows, eligible, infos, closing)
+
+    async def count_many(self, polls: Sequence[Poll], eligible: Mapping[str, int], *,
+                         closing: bool = False) -> dict[int, Outcome | Exception]:
+        """``count`` for several polls with a few reads in all; ``eligible`` is by space key.
+
+        A poll whose count fails gets its exception, not an outcome; the others still count.
+        """
+        rows = await self.store.tagged_ballots_of([poll.id for poll in polls])
+        spaces = list({poll.space.key: poll.space for poll in polls}.values())
+        groups = await self.store.groups_of(spaces)
+        infos = {space.key: await self._infos(space, groups[space.key]) for space in spaces}
+        counted: dict[int, Outcome | Exception] = {}
+        for poll in polls:
+            try:
+                counted[poll.id] = self._decide(poll, rows[poll.id], eligible[poll.space.key],
+                                                infos[poll.space.key], closing)
+            except Exception as error:  # one bad poll must not hold back the others
+                counted[poll.id] = error
+        return counted
+
+    async def _infos(self, space: SpaceRef, groups: Sequence[Group]) -> list[GroupInfo]:
+        if not groups:
+            return []
+        members = await self.store.group_members(space)
+        return [GroupInfo(g.slug, g.name, len(members.get(g.slug, ()))) for g in groups]
+
+    def _decide(self, poll: Poll, rows: Sequence[tuple[str | None, str, frozenset[str]]],
+                eligible: int, infos: list[GroupInfo], closing: bool) -> Outcome:
         ballots = [Tagged(ballot_from_json(text), tags, name) for name, text, tags in rows]
-        infos: list[GroupInfo] = []
-        groups = await self.store.groups(poll.space)
-        if groups:
-            members = await self.store.group_members(poll.space)
-            infos = [GroupInfo(g.slug, g.name, len(members.get(g.slug, ()))) for g in groups]
         outcome = decide_in_groups(poll.spec, poll.number, ballots, eligible, infos,
                                    self.core.settings.min_group_size)
         if closing and poll.spec.kind is PollKind.CONSENT:

@@ -18,6 +18,7 @@ from bot import commands as c
 from bot.anonymity import new_salt
 from bot.answers import ref_number
 from bot.cards import Card, Items, Note, Text, Tone
+from bot.closing import CLOSING_LEASE
 from bot.effects import Effect, Post, Reply, UpdatePost
 from bot.errors import BadInput, NotAllowed, NotFound, PollClosed
 from bot.model import (
@@ -196,9 +197,8 @@ class IdeaCommands:
 
     async def close_round(self, poll: Poll, now: datetime, by: Actor | None) -> list[Effect]:
         """End a round and post what it collected; empty if another process closed it."""
-        from bot.service import CLOSING_LEASE  # here: bot.service imports this module
-
-        if not await self.store.claim_close(poll.id, now, now - CLOSING_LEASE):
+        due_by = now if by is None else None
+        if not await self.store.claim_closes([poll.id], now, now - CLOSING_LEASE, due_by):
             return []
         ideas = await self.store.ideas(poll.id)
         if by is None and poll.spec.closes_at is not None:

@@ -189,6 +189,53 @@ class Store(Protocol):
         """
         ...
 
+    async def claim_closes(self, poll_ids: Sequence[int], now: datetime,
+                           stale_before: datetime, due_by: datetime | None = None) -> set[int]:
+        """``claim_close`` for several polls in one statement; returns the ids won.
+
+        With ``due_by`` (a timer closing), a poll whose closing time is later is not
+        claimed, so an ``extend`` committed a moment ago in any process wins.
+        """
+        ...
+
+    async def finish_closes(self, decisions: Sequence[tuple[int, Decision]]) -> set[int]:
+        """``finish_close`` for several polls in one transaction; returns the ids closed."""
+        ...
+
+    # -- batch reads for timed work (one query for a claimed batch of jobs) -----
+
+    async def get_polls(self, poll_ids: Sequence[int]) -> dict[int, Poll]:
+        """The polls that exist among these ids, by id."""
+        ...
+
+    async def voted_counts(self, poll_ids: Sequence[int]) -> dict[int, int]:
+        """How many have voted in each poll, by id (every id given is in the answer)."""
+        ...
+
+    async def member_counts(self, spaces: Sequence[SpaceRef]) -> dict[str, int]:
+        """How many members each space has, by space key."""
+        ...
+
+    async def members_without_votes(
+        self, polls: Sequence[tuple[int, SpaceRef]]
+    ) -> dict[int, list[str]]:
+        """For each ``(poll id, space)``: member keys of those who have not voted, sorted."""
+        ...
+
+    async def get_schedules(self, schedule_ids: Sequence[int]) -> dict[int, Schedule]:
+        """The active schedules among these ids, by id."""
+        ...
+
+    async def groups_of(self, spaces: Sequence[SpaceRef]) -> dict[str, list[Group]]:
+        """Each space's groups, by space key."""
+        ...
+
+    async def tagged_ballots_of(
+        self, poll_ids: Sequence[int]
+    ) -> dict[int, list[tuple[str | None, str, frozenset[str]]]]:
+        """``GroupStore.tagged_ballots`` for several polls, by poll id."""
+        ...
+
     async def cancel_poll(self, poll_id: int, decision: Decision) -> bool:
         """End an OPEN poll without a count: delete its ballots and salt, log it.
 
@@ -239,6 +286,11 @@ class Store(Protocol):
         """
         ...
 
+    async def renew_leases(self, job_ids: Sequence[int], worker: str,
+                           lease_until: datetime) -> set[int]:
+        """Extend ``worker``'s claim on unfinished jobs it holds; returns the ids still held."""
+        ...
+
     async def fail_job(
         self, job_id: int, worker: str, error: str, retry_at: datetime | None, now: datetime
     ) -> None:
@@ -249,6 +301,10 @@ class Store(Protocol):
 
     async def next_due(self) -> datetime | None:
         """When the earliest pending job falls due, if there is one."""
+        ...
+
+    async def next_due_after(self, after: datetime) -> datetime | None:
+        """The earliest due time later than ``after`` among pending jobs (cheap)."""
         ...
 
     async def job_failures(self) -> list[tuple[int, str, int, str]]:
@@ -482,4 +538,20 @@ class VoiceStore(Protocol):
 
     async def forget_member(self, member: str) -> None:
         """Erase a member's rows (group memberships aside), keeping anonymous aggregates."""
+        ...
+
+
+class ReachStore(Protocol):
+    """Members a platform could not reach privately (implemented in storage/reach.py)."""
+
+    async def mark_unreachable(self, member: str, now: datetime) -> None:
+        """Record that a private message to ``member`` was refused (DMs closed)."""
+        ...
+
+    async def unreachable_since(self, members: Collection[str]) -> dict[str, datetime]:
+        """Member -> when a private message to them was last refused, for those asked about."""
+        ...
+
+    async def clear_unreachable(self, member: str) -> None:
+        """Forget that a member could not be reached."""
         ...

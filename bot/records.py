@@ -6,7 +6,7 @@ The store keeps these as opaque strings: it never needs to understand a ballot.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from typing import Any
 
 from bot.model import Ballot, Outcome, Stance, Verdict
@@ -39,7 +39,10 @@ def ballot_from_json(text: str) -> Ballot:
 
 def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
     """A JSON-ready dict of an outcome (aggregates only)."""
-    data = asdict(outcome)
+    # Shallow on purpose: every field is a plain value or a tuple of them, except
+    # ``pending``; ``asdict``'s deep copy cost more than the rest of a closing.
+    data = {field.name: getattr(outcome, field.name) for field in fields(outcome)}
+    data["pending"] = asdict(outcome.pending) if outcome.pending is not None else None
     data["tallies"] = [{"option": label, "figure": figure} for label, figure in outcome.tallies]
     data["reasons"] = [{"stance": stance, "reason": text} for stance, text in outcome.reasons]
     data["voters"] = [{"name": name, "choice": choice} for name, choice in outcome.voters]

@@ -6,12 +6,13 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot import commands as c
 from bot.anonymity import PROMISE, Keyring, new_salt
 from bot.balance import BalancePolicy
 from bot.cards import Card, Tone
+from bot.closing import close_polls, decision_of
 from bot.effects import Effect, Post, Reply, UpdatePost
 from bot.errors import BadInput, NotAllowed, NotFound, PollClosed, RoundtableError
 from bot.groups import GroupCommands
@@ -30,7 +31,6 @@ from bot.model import (
     SpaceRef,
 )
 from bot.nudges import NudgePolicy
-from bot.outcome import rule_words
 from bot.polls import build_spec, describe_ballot, parse_ballot
 from bot.ports import Clock, Store
 from bot.records import ballot_to_json
@@ -48,8 +48,6 @@ from bot.voices import VoiceCommands
 
 log = logging.getLogger(__name__)
 
-#: A closing claimed this long ago and not finished was left by a process that stopped.
-CLOSING_LEASE = timedelta(minutes=5)
 #: Roles an adapter may vouch for that make someone a facilitator of every space it reports.
 FACILITATOR_ROLES = frozenset({"facilitator", "admin"})
 
@@ -313,35 +311,18 @@ class Roundtable:
     async def close_poll(self, poll: Poll, now: datetime, by: Actor | None) -> list[Effect]:
         """Claim, count, log and shred; return the announcements. Empty if someone else won.
 
-        ``by`` is None when the poll's timer closes it.
+        ``by`` is None when the poll's timer closes it (see ``bot.closing``).
+
+        Raises:
+            Exception: Whatever stopped the count or the write; the poll stays claimed
+                until its claim goes stale, then another try can take it over.
         """
         if poll.spec.kind is PollKind.IDEAS:
             return await self.groups.ideas.close_round(poll, now, by)
-        if not await self.store.claim_close(poll.id, now, now - CLOSING_LEASE):
-            return []
-        eligible = await self.store.member_count(poll.space)
-        outcome = await self._count(poll, eligible, closing=True)
-        if by is None and poll.spec.closes_at is not None:
-            # Closed by its timer: votes stopped at the closing time, even if the count ran later.
-            now = min(now, poll.spec.closes_at)
-        decision = self._decision(poll, outcome, PollStatus.CLOSED, now)
-        if not await self.store.finish_close(poll.id, decision):
-            return []
-        closed = replace(poll, status=PollStatus.CLOSED, closed_at=now)
-        return [
-            Post(poll.space, outcome_card(closed, outcome), key=f"outcome:{poll.id}"),
-            UpdatePost(poll.space, f"poll:{poll.id}",
-                       poll_card(closed, outcome.voted, eligible, self.zone_of(poll.space))),
-            *self.groups.answers.asked(closed, outcome),
-        ]
-
-    def _decision(self, poll: Poll, outcome: Outcome, status: PollStatus,
-                  now: datetime) -> Decision:
-        return Decision(
-            space=poll.space, poll_number=poll.number, question=poll.spec.question,
-            kind=poll.spec.kind, method=poll.spec.method, rule=rule_words(poll.spec),
-            options=poll.spec.options, status=status, outcome=outcome,
-            opened_at=poll.created_at, closed_at=now, anonymous=poll.spec.anonymous)
+        closed = (await close_polls(self, [poll], now, by))[poll.id]
+        if isinstance(closed, Exception):
+            raise closed
+        return closed
 
     async def _cancel(self, cmd: c.CancelPoll) -> list[Effect]:
         poll = await self.find_open_poll(cmd.space, cmd.poll)
@@ -354,7 +335,7 @@ class Roundtable:
         outcome = Outcome(summary="Cancelled.", reason="The poll was cancelled before it closed; "
                           "nothing was counted and its ballots were deleted.",
                           voted=voted, eligible=eligible)
-        decision = self._decision(poll, outcome, PollStatus.CANCELLED, now)
+        decision = decision_of(poll, outcome, PollStatus.CANCELLED, now)
         if not await self.store.cancel_poll(poll.id, decision):
             raise PollClosed(f"Poll {poll.ref} has already ended.")
         cancelled = replace(poll, status=PollStatus.CANCELLED, closed_at=now)

@@ -10,16 +10,20 @@ recorded as failed. See ``docs/timing.md``.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.cards import Card, Note, Text
+from bot.closing import close_polls
 from bot.effects import DirectMessage, Effect, Post
 from bot.model import Job, JobKind, NewJob, Poll, PollKind, PollSpec, PollStatus, Schedule
 from bot.nudges import FIRST_SWEEP, NudgeSweep
@@ -33,8 +37,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: How long a claimed job is ours. Longer than any send, so a slow send is not repeated.
+#: How long a claimed job is ours. Longer than any send, so a slow send is not repeated;
+#: a long delivery renews it (see ``Timekeeper``).
 LEASE = timedelta(seconds=60)
+#: Jobs claimed at once. Large, because a burst due at one minute is run a batch at a time
+#: with a few queries per batch; 2,000 was the fastest in benchmarks/bench_timing.py.
+BATCH = 2000
 #: Waits before the 2nd, 3rd, ... run of a job whose effects could not be delivered.
 BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10),
            timedelta(minutes=30))
@@ -69,79 +77,179 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+#: What a job run produced: its effects and the jobs that follow it.
+Ran = tuple[list[Effect], list[NewJob]]
+NOTHING: Ran = ([], [])
+
+
 class JobRunner:
-    """What each kind of job means, in effects. Part of the core."""
+    """What each kind of job means, in effects. Part of the core.
+
+    Jobs are run a claimed batch at a time, so that a burst of work due at the same
+    minute costs a few queries per kind rather than a few per job: the batch's polls
+    and schedules are read together, its polls closed together (``bot.closing``), and
+    its reminders' figures read together. A job that fails gets its exception as its
+    result; the rest of the batch carries on.
+    """
 
     def __init__(self, core: Roundtable) -> None:
         self.core = core
         self.store = core.store
 
-    async def run(self, job: Job, now: datetime) -> tuple[list[Effect], list[NewJob]]:
+    async def run(self, job: Job, now: datetime) -> Ran:
         """The effects of one due job, and the jobs that follow it."""
-        if job.kind is JobKind.CLOSE:
-            return await self._close(job, now)
-        if job.kind is JobKind.REMIND:
-            return await self._remind(job, now), []
-        if job.kind is JobKind.NUDGE:
-            return await NudgeSweep(self.core).run(job, now)
-        return await self._occur(job, now)
+        result = (await self.run_batch([job], now))[job.id]
+        if isinstance(result, Exception):
+            raise result
+        return result
 
-    async def _close(self, job: Job, now: datetime) -> tuple[list[Effect], list[NewJob]]:
-        poll = await self.store.get_poll(job.poll_id) if job.poll_id is not None else None
-        if poll is None:
-            return [], []
-        if poll.status is PollStatus.CLOSED and job.attempts:
-            # An earlier run of this job closed the poll, but its announcement was not
-            # delivered: announce it again from the log.
-            decision = await self.core.decision_for(poll)
-            if decision is not None:
-                return [Post(poll.space, outcome_card(poll, decision.outcome),
-                             key=f"outcome:{poll.id}")], []
-        if poll.status not in (PollStatus.OPEN, PollStatus.CLOSING):
-            return [], []
-        if poll.spec.closes_at is not None and poll.spec.closes_at > now:
-            # The poll was extended while this job was already claimed; its new closing
-            # job will do the work.
-            return [], []
-        effects = await self.core.close_poll(poll, now, by=None)
+    async def run_batch(self, jobs: Sequence[Job], now: datetime) -> dict[int, Ran | Exception]:
+        """Run a batch of due jobs; each job's id maps to what it produced or its error.
+
+        Each kind runs as its own lane, concurrently: while one lane waits for the
+        database (closings write, check-ins read), another computes.
+        """
+        kinds: dict[JobKind, list[Job]] = {}
+        for job in jobs:
+            kinds.setdefault(job.kind, []).append(job)
+        lanes = [
+            _lane(kinds.get(JobKind.CLOSE, []), partial(self._with_polls, self._close_batch,
+                                                         now=now)),
+            _lane(kinds.get(JobKind.REMIND, []), partial(self._with_polls, self._remind_batch,
+                                                          now=now)),
+            _lane(kinds.get(JobKind.OCCUR, []), partial(self._occur_batch, now=now)),
+            _lane(kinds.get(JobKind.NUDGE, []), partial(self._nudge_each, now=now)),
+        ]
+        results: dict[int, Ran | Exception] = {}
+        for lane in await asyncio.gather(*lanes):
+            results.update(lane)
+        return results
+
+    async def _with_polls(self, work: Callable[..., Awaitable[dict[int, Ran | Exception]]],
+                          jobs: list[Job], now: datetime) -> dict[int, Ran | Exception]:
+        ids = [job.poll_id for job in jobs if job.poll_id is not None]
+        return await work(jobs, await self.store.get_polls(ids), now)
+
+    async def _nudge_each(self, jobs: list[Job], now: datetime) -> dict[int, Ran | Exception]:
+        return {job.id: await _guarded(NudgeSweep(self.core).run(job, now)) for job in jobs}
+
+    async def _close_batch(self, jobs: list[Job], polls: dict[int, Poll],
+                           now: datetime) -> dict[int, Ran | Exception]:
+        results: dict[int, Ran | Exception] = {}
+        closing: dict[int, tuple[Job, Poll]] = {}
+        for job in jobs:
+            poll = polls.get(job.poll_id) if job.poll_id is not None else None
+            results[job.id] = NOTHING
+            if poll is None or poll.id in closing:
+                continue
+            if poll.status is PollStatus.CLOSED and job.attempts:
+                # An earlier run of this job closed the poll, but its announcement was not
+                # delivered: announce it again from the log.
+                results[job.id] = await _guarded(self._announce_again(poll))
+            elif poll.status not in (PollStatus.OPEN, PollStatus.CLOSING):
+                continue
+            elif poll.spec.closes_at is not None and poll.spec.closes_at > now:
+                # The poll was extended while this job was already claimed; its new
+                # closing job will do the work.
+                continue
+            elif poll.spec.kind is PollKind.IDEAS:
+                results[job.id] = await _guarded(self._close_one(poll, now))
+            else:
+                closing[poll.id] = (job, poll)
+        closed = await close_polls(self.core, [poll for _, poll in closing.values()], now)
+        for poll_id, (job, _) in closing.items():
+            done = closed[poll_id]
+            results[job.id] = done if isinstance(done, Exception) else self._after_close(
+                poll_id, done, now)
+        return results
+
+    async def _close_one(self, poll: Poll, now: datetime) -> Ran:
+        return self._after_close(poll.id, await self.core.close_poll(poll, now, by=None), now)
+
+    def _after_close(self, poll_id: int, effects: list[Effect], now: datetime) -> Ran:
         if effects:
             return effects, []
         # Another process holds the closing claim. If it stopped half-way, its claim goes
         # stale; look again then (a fresh job, so this is not counted as a failure).
-        return [], [NewJob(JobKind.CLOSE, now + CLOSING_RECHECK, poll_id=poll.id)]
+        return [], [NewJob(JobKind.CLOSE, now + CLOSING_RECHECK, poll_id=poll_id)]
 
-    async def _remind(self, job: Job, now: datetime) -> list[Effect]:
-        poll = await self.store.get_poll(job.poll_id) if job.poll_id is not None else None
-        if poll is None or not poll.is_open or poll.spec.closes_at is None:
-            return []
-        lead = timedelta(seconds=json.loads(job.data).get("before", 0))
-        left = poll.spec.closes_at - now
-        if left <= timedelta(0) or now - job.due_at > lead * LATE_REMINDER_SHARE:
-            return []
-        members = await self.store.members_without_vote(poll.id, poll.space)
-        voted = await self.store.voted_count(poll.id)
-        eligible = await self.store.member_count(poll.space)
-        tz = self.core.zone_of(poll.space)
-        when = describe_duration(left)
-        effects: list[Effect] = [Post(poll.space, Card(
-            title=f"{poll.ref} closes in {when}",
-            lines=(Text(f"{poll.spec.question} — {participation(voted, eligible)}."),
-                   Text(f"To vote: {vote_example(poll.spec, poll.ref)}")),
-        ))]
-        card = reminder_card(poll, when, tz)
-        effects += [DirectMessage(poll.space.platform, member, card) for member in members]
-        return effects
+    async def _announce_again(self, poll: Poll) -> Ran:
+        decision = await self.core.decision_for(poll)
+        if decision is None:
+            return NOTHING
+        return [Post(poll.space, outcome_card(poll, decision.outcome),
+                     key=f"outcome:{poll.id}")], []
 
-    async def _occur(self, job: Job, now: datetime) -> tuple[list[Effect], list[NewJob]]:
-        schedule = (await self.store.get_schedule(job.schedule_id)
-                    if job.schedule_id is not None else None)
-        if schedule is None:
-            return [], []
+    async def _remind_batch(self, jobs: list[Job], polls: dict[int, Poll],
+                            now: datetime) -> dict[int, Ran | Exception]:
+        results: dict[int, Ran | Exception] = {job.id: NOTHING for job in jobs}
+        due: list[tuple[Job, Poll]] = []
+        for job in jobs:
+            poll = polls.get(job.poll_id) if job.poll_id is not None else None
+            if poll is None or not poll.is_open or poll.spec.closes_at is None:
+                continue
+            lead = timedelta(seconds=json.loads(job.data).get("before", 0))
+            left = poll.spec.closes_at - now
+            if left <= timedelta(0) or now - job.due_at > lead * LATE_REMINDER_SHARE:
+                continue
+            due.append((job, poll))
+        if not due:
+            return results
+        targets = [(poll.id, poll.space) for _, poll in due]
+        members = await self.store.members_without_votes(targets)
+        voted = await self.store.voted_counts([poll.id for _, poll in due])
+        eligible = await self.store.member_counts([poll.space for _, poll in due])
+        for job, poll in due:
+            assert poll.spec.closes_at is not None
+            when = describe_duration(poll.spec.closes_at - now)
+            effects: list[Effect] = [Post(poll.space, Card(
+                title=f"{poll.ref} closes in {when}",
+                lines=(Text(f"{poll.spec.question} — "
+                            f"{participation(voted[poll.id], eligible[poll.space.key])}."),
+                       Text(f"To vote: {vote_example(poll.spec, poll.ref)}")),
+            ))]
+            card = reminder_card(poll, when, self.core.zone_of(poll.space))
+            effects += [DirectMessage(poll.space.platform, member, card)
+                        for member in members[poll.id]]
+            results[job.id] = effects, []
+        return results
+
+    async def _occur_batch(self, jobs: list[Job], now: datetime) -> dict[int, Ran | Exception]:
+        results: dict[int, Ran | Exception] = {job.id: NOTHING for job in jobs}
+        ids = [job.schedule_id for job in jobs if job.schedule_id is not None]
+        schedules = await self.store.get_schedules(ids) if ids else {}
+        for job in jobs:
+            schedule = schedules.get(job.schedule_id) if job.schedule_id is not None else None
+            if schedule is not None:
+                results[job.id] = await _guarded(self._occur(job, schedule, now))
+        return results
+
+    async def _occur(self, job: Job, schedule: Schedule, now: datetime) -> Ran:
         # Occurrences missed while the bot was down are not replayed one by one: this run
         # stands for them, and the next one is the first still ahead.
         following = next_occurrence(schedule, max(job.due_at, now))
         follow = [NewJob(JobKind.OCCUR, following, schedule_id=schedule.id)]
         return await self.core.schedule_occurrence(schedule, now), follow
+
+
+async def _guarded(work: Awaitable[Ran]) -> Ran | Exception:
+    """The work's result, or the exception it raised (so one job cannot sink a batch)."""
+    try:
+        return await work
+    except Exception as error:
+        return error
+
+
+async def _lane(jobs: list[Job],
+                work: Callable[[list[Job]], Awaitable[dict[int, Ran | Exception]]]
+                ) -> dict[int, Ran | Exception]:
+    """One kind's results; if the kind's batch as a whole failed, each of its jobs failed."""
+    if not jobs:
+        return {}
+    try:
+        return await work(jobs)
+    except Exception as error:
+        return {job.id: error for job in jobs}
 
 
 def reminder_card(poll: Poll, when: str, tz: str) -> Card:
@@ -166,10 +274,13 @@ class Timekeeper:
         deliver: Sends effects to whichever adapter owns their space or member.
         worker: This process's name in claims.
         batch: How many jobs to claim at once.
+        lease: How long a claim holds before another process may take the job over.
+        monotonic: Measures how long delivery has taken (tests pass their own).
     """
 
     def __init__(self, core: Roundtable, deliver: Deliver, worker: str | None = None,
-                 batch: int = 200, lease: timedelta = LEASE) -> None:
+                 batch: int = BATCH, lease: timedelta = LEASE,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.core = core
         self.store = core.store
         self.runner = JobRunner(core)
@@ -177,6 +288,7 @@ class Timekeeper:
         self.worker = worker or default_worker_id()
         self.batch = batch
         self.lease = lease
+        self._monotonic = monotonic
 
     async def run_due(self, now: datetime) -> int:
         """Run every job due at ``now``; return how many ran (including failures)."""
@@ -190,20 +302,53 @@ class Timekeeper:
             jobs = await self.store.claim_jobs(self.worker, now, now + self.lease, self.batch)
             if not jobs:
                 return ran
-            done: list[tuple[int, Sequence[NewJob]]] = []
-            for job in jobs:
-                ran += 1
-                try:
-                    effects, follow = await self.runner.run(job, now)
-                    if effects:
-                        await self.deliver(effects)
-                    done.append((job.id, follow))
-                except Exception as error:
-                    await self._failed(job, error, now)
-            if done:
-                await self.store.finish_jobs(done, self.worker, now)
+            ran += await self._run_claimed(jobs, now)
             if len(jobs) < self.batch:
                 return ran
+
+    async def _run_claimed(self, jobs: list[Job], now: datetime) -> int:
+        """Run and deliver a claimed batch; return how many ran.
+
+        Delivery can be slow (a platform paces its messages), so every third of a lease
+        the jobs delivered so far are marked done and the claim on the rest is renewed:
+        another process never takes over a job this one is still delivering, and a crash
+        repeats at most the jobs delivered since the last renewal.
+        """
+        results = await self.runner.run_batch(jobs, now)
+        finished = _Finished()
+        held = {job.id for job in jobs}
+        renew_after = self.lease.total_seconds() / 3
+        since = self._monotonic()
+        ran = 0
+        for index, job in enumerate(jobs):
+            if self._monotonic() - since > renew_after:
+                held = await self._renew(jobs[index:], finished, now)
+                finished, since = _Finished(), self._monotonic()
+            if job.id not in held:
+                continue  # taken over by another process after this one stalled
+            ran += 1
+            result = results.get(job.id, NOTHING)
+            try:
+                if isinstance(result, Exception):
+                    raise result
+                effects, follow = result
+                if effects:
+                    await self.deliver(effects)
+                finished.add(job, follow)
+            except Exception as error:
+                await self._failed(job, error, now)
+        await self._finish(finished, now)
+        return ran
+
+    async def _finish(self, finished: _Finished, now: datetime) -> None:
+        if finished.done or finished.again:
+            await self.store.finish_jobs(finished.done, self.worker, now, finished.again)
+
+    async def _renew(self, rest: list[Job], finished: _Finished, now: datetime) -> set[int]:
+        """Mark what ran finished and extend the lease on ``rest``; the ids still held."""
+        await self._finish(finished, now)
+        until = max(now, self.core.clock.now()) + self.lease
+        return await self.store.renew_leases([job.id for job in rest], self.worker, until)
 
     async def _failed(self, job: Job, error: Exception, now: datetime) -> None:
         attempt = job.attempts + 1
@@ -213,6 +358,23 @@ class Timekeeper:
                     attempt, type(error).__name__,
                     "will retry" if retry_at else "giving up")
         await self.store.fail_job(job.id, self.worker, type(error).__name__, retry_at, now)
+
+
+class _Finished:
+    """Jobs that ran: done ones with their follow-ups, and ones that come round again."""
+
+    def __init__(self) -> None:
+        self.done: list[tuple[int, Sequence[NewJob]]] = []
+        self.again: list[tuple[int, NewJob]] = []
+
+    def add(self, job: Job, follow: Sequence[NewJob]) -> None:
+        """Sort a job that ran: a single follow-up of the same kind, for the same poll or
+        schedule, is the job coming round again and keeps the job's row."""
+        if len(follow) == 1 and (follow[0].kind, follow[0].poll_id, follow[0].schedule_id) == (
+                job.kind, job.poll_id, job.schedule_id):
+            self.again.append((job.id, follow[0]))
+        else:
+            self.done.append((job.id, follow))
 
 
 def schedule_card(schedule: Schedule) -> Card:

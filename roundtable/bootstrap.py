@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+import importlib
+import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from adapters.base import PlatformAdapter, platform_of
 from bot.anonymity import Keyring
+from bot.effects import Effect
 from bot.ports import Clock, Store
 from bot.service import Roundtable, Settings
+from bot.timing import Timekeeper
 from roundtable.config import Config
 from roundtable.keyfile import load_master_secret
+from roundtable.ticker import Ticker
 from storage import SqlStore, make_engine
 
-#: Each platform adapter and the environment variables that switch it on. The Slack and
-#: Discord adapters plug in here (issues 5 and 6): ``start_adapters`` will start every
-#: platform whose variables are all set, sharing one core, store and clock.
+log = logging.getLogger(__name__)
+
+#: Each platform adapter (the package ``adapters.<name>``) and the environment variables
+#: that switch it on. ``serve`` starts every platform whose variables are all set, sharing
+#: one core, store, clock and scheduler; each adapter's ``create`` checks the rest of what
+#: it needs (e.g. Slack's app token in Socket Mode) and names anything missing.
 PLATFORM_CREDENTIALS: dict[str, tuple[str, ...]] = {
     "slack": ("SLACK_BOT_TOKEN",),
     "discord": ("DISCORD_TOKEN",),
@@ -59,3 +69,66 @@ async def build(config: Config, env: Mapping[str, str], clock: Clock,
                         min_group_size=config.groups.min_group_size)
     core = Roundtable(store, clock, keyring, settings)
     return App(config=config, store=store, core=core, clock=clock)
+
+
+class NoAdapter(Exception):
+    """An effect belongs to a platform this process does not run; its job is retried."""
+
+
+class Router:
+    """Hands each effect from timed work to the adapter that owns its platform."""
+
+    def __init__(self, adapters: Sequence[PlatformAdapter]) -> None:
+        self.adapters = {adapter.platform: adapter for adapter in adapters}
+
+    async def deliver(self, effects: list[Effect]) -> None:
+        """Deliver effects, grouped by platform, in their order within each platform.
+
+        Raises:
+            NoAdapter: Some effect's platform is not running here (its job is retried
+                later, perhaps by a process that runs that platform).
+        """
+        by_platform: dict[str, list[Effect]] = {}
+        for effect in effects:
+            by_platform.setdefault(platform_of(effect), []).append(effect)
+        missing = sorted(set(by_platform) - set(self.adapters))
+        if missing:
+            raise NoAdapter(f"no adapter for {', '.join(missing)} in this process")
+        for platform, group in by_platform.items():
+            await self.adapters[platform].deliver(group)
+
+
+def create_adapters(app: App, env: Mapping[str, str],
+                    platforms: Sequence[str]) -> list[PlatformAdapter]:
+    """Build (not start) the adapter of each platform; a missing setting fails them all.
+
+    Raises:
+        ConfigError: From an adapter, naming the setting or variable it lacks.
+    """
+    return [importlib.import_module(f"adapters.{name}").create(app, env) for name in platforms]
+
+
+async def serve(app: App, adapters: Sequence[PlatformAdapter], stop: asyncio.Event) -> None:
+    """Run the adapters and the scheduler's tick until ``stop`` is set, then shut down.
+
+    The first tick runs at once, so closings and reminders that fell due while the bot
+    was down happen now (once: the claim in the database sees to that).
+    """
+    timekeeper = Timekeeper(app.core, Router(adapters).deliver)
+    ticker = Ticker(timekeeper, app.clock, app.config.scheduler.tick_seconds)
+    started: list[PlatformAdapter] = []
+    try:
+        for adapter in adapters:
+            await adapter.start()
+            started.append(adapter)
+            log.info("%s adapter started", adapter.platform)
+        ticker.start()
+        await stop.wait()
+    finally:
+        await ticker.stop()
+        for adapter in reversed(started):
+            try:
+                await adapter.stop()
+            except Exception as error:  # keep stopping the others
+                log.warning("%s adapter did not stop cleanly (%s)", adapter.platform,
+                            type(error).__name__)

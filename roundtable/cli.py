@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -89,15 +90,29 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _run(config: Config) -> int:
-    from roundtable.bootstrap import platforms_configured
+    from bot.ports import SystemClock
+    from roundtable.bootstrap import build, create_adapters, platforms_configured, serve
 
     platforms = platforms_configured(os.environ)
-    if platforms:
-        # The adapters arrive with their own issues; until then say so plainly.
-        print(f"Found credentials for {', '.join(platforms)}, but this version of Roundtable "
-              "does not include those adapters yet. Opening the playground instead.",
+    if not platforms:
+        print("No SLACK_BOT_TOKEN or DISCORD_TOKEN in the environment, so Roundtable opens "
+              "the terminal playground (see README.md to connect Slack or Discord).",
               file=sys.stderr)
-    return await _console(config, None, None)
+        return await _console(config, None, None)
+    app = await build(config, os.environ, SystemClock())
+    try:
+        adapters = create_adapters(app, os.environ, platforms)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        print(f"Roundtable is running on {', '.join(platforms)}. Press Ctrl+C to stop.",
+              file=sys.stderr)
+        await serve(app, adapters, stop)
+    finally:
+        await app.close()
+    print("Roundtable stopped; pending work is kept in the database.", file=sys.stderr)
+    return 0
 
 
 async def _console(config: Config, script: str | None, db_url: str | None) -> int:

@@ -170,17 +170,21 @@ class ConsoleConfig(_Section):
 
 
 class SlackConfig(_Section):
-    """Slack (the adapter arrives with its own issue). Tokens come from the environment."""
+    """Slack (docs/slack.md). Tokens and the signing secret come from the environment."""
 
     mode: Literal["socket", "http"] = "socket"
     port: int = Field(default=3000, ge=1, le=65535)
 
 
 class DiscordConfig(_Section):
-    """Discord (the adapter arrives with its own issue). The token comes from the environment."""
+    """Discord (docs/discord.md). The token comes from the environment."""
 
     shard_count: int | None = Field(default=None, ge=1)
     shard_ids: list[int] | None = None
+    #: Ask for the privileged Server Members intent (role-mapped groups follow role changes,
+    #: and everyone who can see a channel counts as eligible). Turn off if it is not enabled
+    #: for the bot in the developer portal.
+    members_intent: bool = True
 
 
 class Config(_Section):

@@ -1,15 +1,17 @@
 """Ending a poll: the write side of finish_close and cancel_poll.
 
 Each function runs inside the caller's transaction, so a poll is either ended
-completely (status, decision, shredded tags and salt) or not at all.
+completely (status, decision, shredded tags and salt) or not at all. Closing is
+set-based so that a burst of closings at the same minute costs a few statements.
 """
 
 from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Sequence
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.model import Decision, PollStatus
@@ -24,14 +26,44 @@ _decision = DecisionRow.__table__
 _ENDED = (PollStatus.CLOSED, PollStatus.CANCELLED)
 
 
-async def finish_close(session: AsyncSession, poll_id: int, decision: Decision) -> bool:
-    """Close a CLOSING poll, log its decision and shred its voter tags and salt."""
-    status = decision.status if decision.status in _ENDED else PollStatus.CLOSED
-    if not await _end(session, poll_id, PollStatus.CLOSING, status, decision):
-        return False
-    await _rewrite_ballots(session, poll_id)
-    await session.exec(delete(_secret).where(_secret.c.poll_id == poll_id))
-    return True
+async def finish_closes(
+    session: AsyncSession, decisions: Sequence[tuple[int, Decision]], dialect: str
+) -> set[int]:
+    """Close CLOSING polls, log their decisions and shred their voter tags and salts.
+
+    Set-based, so a batch of closings costs a handful of statements, not a handful per
+    poll. Polls no longer CLOSING (another process finished them) are left alone.
+    Returns the ids of the polls this call closed.
+    """
+    wanted = dict(decisions)
+    if not wanted:
+        return set()
+    found = select(_poll.c.id).where(
+        _poll.c.id.in_(list(wanted)), _poll.c.status == PollStatus.CLOSING.value
+    )
+    if dialect == "postgresql":
+        found = found.with_for_update()
+    ids = set((await session.exec(found)).scalars())
+    if not ids:
+        return set()
+    ordered = sorted(ids)
+    await session.exec(
+        update(_poll).where(_poll.c.id == bindparam("poll")).values(
+            status=bindparam("ended"), closed_at=bindparam("at"), closing_since=None
+        ),
+        params=[
+            {"poll": pid, "ended": _ended_status(wanted[pid]).value, "at": wanted[pid].closed_at}
+            for pid in ordered
+        ],
+    )
+    await session.exec(insert(_decision), params=[decision_values(wanted[p]) for p in ordered])
+    await _rewrite_ballots(session, ordered, dialect)
+    await session.exec(delete(_secret).where(_secret.c.poll_id.in_(list(ordered))))
+    return ids
+
+
+def _ended_status(decision: Decision) -> PollStatus:
+    return decision.status if decision.status in _ENDED else PollStatus.CLOSED
 
 
 async def cancel_poll(session: AsyncSession, poll_id: int, decision: Decision) -> bool:
@@ -62,19 +94,30 @@ async def _end(
     return True
 
 
-async def _rewrite_ballots(session: AsyncSession, poll_id: int) -> None:
-    """Replace the poll's ballots with untagged copies under fresh ids, in shuffled order.
+async def _rewrite_ballots(session: AsyncSession, poll_ids: Sequence[int], dialect: str) -> None:
+    """Give the polls' ballots fresh random ids and drop every voter tag and group tag.
 
-    Writing every row anew clears every voter tag and group tag, and it means the
-    physical order (PostgreSQL's heap keeps insertion order) no longer follows the
-    order of voting. The outcome was counted (by group too) before this runs.
+    The outcomes were counted (by group too) before this runs. A new id also means the
+    storage order no longer follows the order of voting: on SQLite the ballot table is
+    a B-tree keyed by id (``WITHOUT ROWID``), so one UPDATE moves every row to a random
+    place, and ``secure_delete`` overwrites the old cells. PostgreSQL's heap keeps rows
+    in the order they were written, so there the ballots are deleted and written anew
+    in shuffled order.
     """
-    kept = (
+    where = _ballot.c.poll_id.in_(list(poll_ids))
+    if dialect == "sqlite":
         await session.exec(
-            select(_ballot.c.voter_name, _ballot.c.ballot).where(_ballot.c.poll_id == poll_id)
+            update(_ballot)
+            .where(where)
+            .values(id=func.lower(func.hex(func.randomblob(16))), voter_tag=None,
+                    voter_groups=None)
         )
+        return
+    kept = (
+        await session.exec(select(_ballot.c.poll_id, _ballot.c.voter_name, _ballot.c.ballot)
+                           .where(where))
     ).all()
-    await session.exec(delete(_ballot).where(_ballot.c.poll_id == poll_id))
+    await session.exec(delete(_ballot).where(where))
     if not kept:
         return
     rows = [
@@ -88,7 +131,7 @@ async def _rewrite_ballots(session: AsyncSession, poll_id: int) -> None:
             "voter_name": voter_name,
             "ballot": ballot,
         }
-        for voter_name, ballot in kept
+        for poll_id, voter_name, ballot in kept
     ]
     random.SystemRandom().shuffle(rows)
     await session.exec(insert(_ballot), params=rows)

@@ -4,7 +4,7 @@ recorded in the decision log."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from sqlalchemy import Index, delete, update
 from sqlmodel import Field, SQLModel, col, select
@@ -235,6 +235,43 @@ class GroupMethods(IdeaMethods):
             return dict(rows.all())
 
     # -- ballots and the decision log ------------------------------------------------------
+
+    async def groups_of(self, spaces: Sequence[SpaceRef]) -> dict[str, list[Group]]:
+        """Each space's groups by slug, by space key, in one query."""
+        found: dict[str, list[Group]] = {space.key: [] for space in spaces}
+        if not found:
+            return found
+        async with self._read() as session:
+            rows = (
+                await session.exec(
+                    select(GroupRow)
+                    .where(col(GroupRow.space).in_(list(found)))
+                    .order_by(col(GroupRow.space), col(GroupRow.slug))
+                )
+            ).all()
+        for row in rows:
+            found[row.space].append(Group(row.slug, row.name, row.role))
+        return found
+
+    async def tagged_ballots_of(
+        self, poll_ids: Sequence[int]
+    ) -> dict[int, list[tuple[str | None, str, frozenset[str]]]]:
+        """``tagged_ballots`` for several polls in one query, by poll id."""
+        found: dict[int, list[tuple[str | None, str, frozenset[str]]]] = {
+            poll_id: [] for poll_id in poll_ids
+        }
+        if not found:
+            return found
+        async with self._read() as session:
+            result = await session.exec(
+                select(BallotRow.poll_id, BallotRow.voter_name, BallotRow.ballot,
+                       BallotRow.voter_groups)
+                .where(col(BallotRow.poll_id).in_(list(found)))
+                .order_by(col(BallotRow.poll_id), col(BallotRow.id))
+            )
+            for poll_id, name, ballot, tags in result.all():
+                found[poll_id].append((name, ballot, split_tags(tags)))
+        return found
 
     async def tagged_ballots(self, poll_id: int) -> list[tuple[str | None, str, frozenset[str]]]:
         """All ballots of a poll as ``(voter_name, ballot, group slugs)``.

@@ -15,7 +15,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.model import Job, NewJob
@@ -78,16 +89,17 @@ class JobMethods(StoreBase):
         now, lease_until = utc(now), utc(lease_until)
         if limit <= 0:
             return []
-        pick = (
-            select(_job.c.id)
-            .where(
-                _job.c.done_at.is_(None),
-                _job.c.due_at <= now,
-                or_(_job.c.lease_until.is_(None), _job.c.lease_until < now),
-            )
-            .order_by(_job.c.due_at, _job.c.id)
-            .limit(limit)
+        due = (
+            _job.c.done_at.is_(None),
+            _job.c.due_at <= now,
+            or_(_job.c.lease_until.is_(None), _job.c.lease_until < now),
         )
+        # A read first: most ticks find nothing due, and a read does not wait for (or
+        # hold up) writers, where the claim below is a write transaction.
+        async with self._read() as session:
+            if (await session.exec(select(_job.c.id).where(*due).limit(1))).first() is None:
+                return []
+        pick = select(_job.c.id).where(*due).order_by(_job.c.due_at, _job.c.id).limit(limit)
         if self._dialect == "postgresql":
             # Rows another claim has locked are skipped, not waited for; rows it has
             # claimed and committed fail the WHERE when re-checked under the lock.
@@ -104,18 +116,28 @@ class JobMethods(StoreBase):
         return sorted((job_from_row(row) for row in rows), key=lambda job: (job.due_at, job.id))
 
     async def finish_jobs(
-        self, done: Sequence[tuple[int, Sequence[NewJob]]], worker: str, now: datetime
+        self,
+        done: Sequence[tuple[int, Sequence[NewJob]]],
+        worker: str,
+        now: datetime,
+        again: Sequence[tuple[int, NewJob]] = (),
     ) -> int:
         """Mark jobs done and add the follow-ups of those finished, in one transaction.
 
-        A job is finished only if ``worker`` still holds it; a worker whose lease ran
-        out and whose job was taken over finishes nothing and adds nothing. An id
-        given twice counts once, with its last follow-ups. Returns how many finished.
+        ``again`` lists jobs that come round again (a check-in's next occurrence, a
+        poll's next nudge sweep): each keeps its row, moved to its next due time and
+        released, so recurring work does not add a row every time it runs.
+
+        A job is finished (or moved) only if ``worker`` still holds it; a worker whose
+        lease ran out and whose job was taken over finishes nothing and adds nothing. An
+        id given twice counts once, with its last follow-ups. Returns how many finished.
         """
         now = utc(now)
         # Built first, so that a bad follow-up fails before anything is written.
         follow_ups = {job_id: [job_values(job) for job in jobs] for job_id, jobs in done}
-        if not follow_ups:
+        moves = [{"job": job_id, "due": utc(job.due_at), "details": job.data}
+                 for job_id, job in again]
+        if not follow_ups and not moves:
             return 0
         ids = list(follow_ups)
         async with self._write() as session:
@@ -125,7 +147,7 @@ class JobMethods(StoreBase):
                 result = await session.exec(
                     update(_job)
                     .where(
-                        _job.c.id.in_(chunk),
+                        _job.c.id.in_(list(chunk)),
                         _job.c.claimed_by == worker,
                         _job.c.done_at.is_(None),
                     )
@@ -136,7 +158,57 @@ class JobMethods(StoreBase):
             await insert_jobs(
                 session, [row for job_id in ids if job_id in finished for row in follow_ups[job_id]]
             )
-        return len(finished)
+            moved = await self._move(session, moves, worker) if moves else set()
+        return len(finished) + len(moved)
+
+    async def _move(
+        self, session: AsyncSession, moves: list[dict[str, Any]], worker: str
+    ) -> set[int]:
+        """Move held jobs to their next due time and release them; the ids moved."""
+        wanted = [move["job"] for move in moves]
+        held: set[int] = set()
+        for start in range(0, len(wanted), _IDS_PER_STATEMENT):
+            query = select(_job.c.id).where(
+                _job.c.id.in_(list(wanted[start : start + _IDS_PER_STATEMENT])),
+                _job.c.claimed_by == worker,
+                _job.c.done_at.is_(None),
+            )
+            if self._dialect == "postgresql":
+                query = query.with_for_update()
+            held.update((await session.exec(query)).scalars())
+        rows = [move for move in moves if move["job"] in held]
+        if rows:
+            await session.exec(
+                update(_job)
+                .where(_job.c.id == bindparam("job"))
+                .values(due_at=bindparam("due", type_=_job.c.due_at.type),
+                        data=bindparam("details"), attempts=0, claimed_by=None,
+                        lease_until=None),
+                params=rows,
+            )
+        return held
+
+    async def renew_leases(
+        self, job_ids: Sequence[int], worker: str, lease_until: datetime
+    ) -> set[int]:
+        """Extend ``worker``'s claim on these unfinished jobs; the ids it still holds."""
+        if not job_ids:
+            return set()
+        held: set[int] = set()
+        async with self._write() as session:
+            for start in range(0, len(job_ids), _IDS_PER_STATEMENT):
+                result = await session.exec(
+                    update(_job)
+                    .where(
+                        _job.c.id.in_(list(job_ids[start : start + _IDS_PER_STATEMENT])),
+                        _job.c.claimed_by == worker,
+                        _job.c.done_at.is_(None),
+                    )
+                    .values(lease_until=utc(lease_until))
+                    .returning(_job.c.id)
+                )
+                held.update(result.scalars())
+        return held
 
     async def fail_job(
         self, job_id: int, worker: str, error: str, retry_at: datetime | None, now: datetime
@@ -176,6 +248,21 @@ class JobMethods(StoreBase):
         async with self._read() as session:
             return (
                 await session.exec(select(func.min(ready_at)).where(_job.c.done_at.is_(None)))
+            ).scalar_one()
+
+    async def next_due_after(self, after: datetime) -> datetime | None:
+        """The earliest due time later than ``after`` among pending jobs, if any.
+
+        Cheap (one step down the pending-jobs index), so a scheduler can ask after every
+        tick and wake exactly when the next job falls due.
+        """
+        async with self._read() as session:
+            return (
+                await session.exec(
+                    select(func.min(_job.c.due_at)).where(
+                        _job.c.done_at.is_(None), _job.c.due_at > utc(after)
+                    )
+                )
             ).scalar_one()
 
     async def job_failures(self) -> list[tuple[int, str, int, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -14,7 +15,14 @@ from bot.model import Actor, SpaceRef
 from storage.base import StoreBase, upsert
 from storage.batch import GroupCommit
 from storage.cache import TtlCache
-from storage.tables import FacilitatorRow, ParticipationRow, PostRefRow, SpaceMemberRow, utc
+from storage.tables import (
+    FacilitatorRow,
+    ParticipationRow,
+    PollRow,
+    PostRefRow,
+    SpaceMemberRow,
+    utc,
+)
 
 #: Seconds a cached member count may lag behind members added by another process.
 _COUNT_TTL = 5.0
@@ -82,6 +90,27 @@ class MemberMethods(StoreBase):
         assert count is not None  # a COUNT always has a row
         return count
 
+    async def member_counts(self, spaces: Sequence[SpaceRef]) -> dict[str, int]:
+        """How many members each space has, by space key, in one query (and cached)."""
+        counts = {space.key: 0 for space in spaces}
+        missing = [key for key in counts if self._counts.get(key) is None]
+        if missing:
+            stamp = self._counts.stamp()
+            column = col(SpaceMemberRow.space)
+            async with self._read() as session:
+                rows = await session.exec(
+                    select(column, func.count())
+                    .where(column.in_(list(missing)))
+                    .group_by(column)
+                )
+                read = dict.fromkeys(missing, 0) | dict(rows.all())
+            for key, count in read.items():
+                self._counts.put(key, count, stamp=stamp)
+        for key in counts:
+            cached = self._counts.get(key)
+            counts[key] = cached if cached is not None else await self._read_member_count(key)
+        return counts
+
     async def _read_member_count(self, space: str) -> int:
         async with self._read() as session:
             return (
@@ -111,6 +140,29 @@ class MemberMethods(StoreBase):
                 .order_by(col(SpaceMemberRow.member))
             )
             return list(result.all())
+
+    async def members_without_votes(
+        self, polls: Sequence[tuple[int, SpaceRef]]
+    ) -> dict[int, list[str]]:
+        """For each ``(poll id, space)``: the members who have not voted, sorted (one query)."""
+        spaces = {poll_id: space.key for poll_id, space in polls}
+        left: dict[int, list[str]] = {poll_id: [] for poll_id in spaces}
+        if not spaces:
+            return left
+        voted = exists().where(
+            col(ParticipationRow.poll_id) == col(PollRow.id),
+            col(ParticipationRow.member) == col(SpaceMemberRow.member),
+        )
+        async with self._read() as session:
+            rows = await session.exec(
+                select(col(PollRow.id), col(SpaceMemberRow.member))
+                .join(PollRow, col(PollRow.space) == col(SpaceMemberRow.space))
+                .where(col(PollRow.id).in_(list(spaces)), ~voted)
+                .order_by(col(PollRow.id), col(SpaceMemberRow.member))
+            )
+            for poll_id, member in rows.all():
+                left[poll_id].append(member)
+        return left
 
     async def facilitators(self, space: SpaceRef) -> set[str]:
         """Identity keys of the space's facilitators."""

@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.model import Poll, PollStatus, SpaceRef
 from storage.convert import poll_from_row
 from storage.nudges import NudgeMethods
+from storage.reach_tables import UnreachableRow
 from storage.tables import (
     FacilitatorRow,
     MemberSettingRow,
@@ -37,6 +38,7 @@ _setting = MemberSettingRow.__table__
 _pref = MemberPreferenceRow.__table__
 _count = ContributionRow.__table__
 _log = NudgeLogRow.__table__
+_unreachable = UnreachableRow.__table__
 _participation = ParticipationRow.__table__
 _request = TimeRequestRow.__table__
 _poll = PollRow.__table__
@@ -95,7 +97,7 @@ class RecordMethods(NudgeMethods):
         async with self._write() as session:
             spaces = [s for (s,) in await session.exec(
                 select(_member.c.space).where(_member.c.member == member))]
-            for table in (_member, _facilitator, _setting, _pref, _count, _log):
+            for table in (_member, _facilitator, _setting, _pref, _count, _log, _unreachable):
                 await session.exec(delete(table).where(table.c.member == member))
             for table in (_participation, _request):
                 await _anonymise(session, table, member)
@@ -171,6 +173,7 @@ async def _read_record(session: AsyncSession, member: str) -> dict[str, Any]:
     asked = await rows(select(_poll.c.space, _poll.c.number)
                        .join(_request, _request.c.poll_id == _poll.c.id)
                        .where(_request.c.member == member).order_by(_poll.c.space, _poll.c.number))
+    refused = await rows(select(_unreachable.c.since).where(_unreachable.c.member == member))
     return {
         "member": member,
         "spaces": [{"space": s, "display_name": name, "joined_at": _iso(joined),
@@ -186,4 +189,6 @@ async def _read_record(session: AsyncSession, member: str) -> dict[str, Any]:
         "nudges_received": [{"space": s, "sent_at": _iso(at), "reason": r, "poll": n}
                             for s, at, r, n in sent],
         "time_requests": [{"space": s, "poll": n} for s, n in asked],
+        # When the platform last refused a private message to them (DMs closed).
+        "direct_messages_refused_since": _iso(refused[0][0]) if refused else None,
     }

@@ -15,6 +15,7 @@ from datetime import datetime
 from functools import partial
 
 from sqlalchemy import and_, func, or_, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
@@ -26,6 +27,7 @@ from storage.convert import decision_from_row, job_values, new_poll_row, poll_fr
 from storage.groups import GroupMethods
 from storage.jobs import JobMethods, drop_pending, insert_jobs
 from storage.members import MemberMethods
+from storage.reach import ReachMethods
 from storage.schedules import ScheduleMethods
 from storage.schema import create_schema
 from storage.settings import SettingMethods
@@ -46,10 +48,14 @@ _ENDED = (PollStatus.CLOSED, PollStatus.CANCELLED)
 _SHORT_TTL = 5.0
 #: In an entry's last second it is renewed in the background, so busy polls never wait.
 _SHORT_REFRESH = 1.0
+#: Polls closed per write transaction: a burst of closings holds SQLite's single writer
+#: for a few tens of milliseconds at a time, so votes cast meanwhile are not held up long.
+_CLOSES_PER_TRANSACTION = 250
 
 
 class SqlStore(
-    JobMethods, ScheduleMethods, SettingMethods, MemberMethods, GroupMethods, VoiceMethods
+    JobMethods, ScheduleMethods, SettingMethods, MemberMethods, GroupMethods, VoiceMethods,
+    ReachMethods,
 ):
     """The store the core talks to (``bot.ports.Store``), on SQLite or PostgreSQL.
 
@@ -172,6 +178,29 @@ class SqlStore(
         """The poll with this id, if any."""
         return await self._polls.load(poll_id, partial(self._read_poll, poll_id), forever=_is_final)
 
+    async def get_polls(self, poll_ids: Sequence[int]) -> dict[int, Poll]:
+        """The polls with these ids that exist, by id: cached ones from memory, the rest
+        in one query (they are then cached too)."""
+        found: dict[int, Poll] = {}
+        missing: list[int] = []
+        for poll_id in dict.fromkeys(poll_ids):
+            cached = self._polls.get(poll_id)
+            if cached is not None:
+                found[poll_id] = cached
+            else:
+                missing.append(poll_id)
+        if missing:
+            stamp = self._polls.stamp()
+            table = PollRow.__table__
+            async with self._read() as session:
+                # Plain rows, not ORM objects: a burst reads thousands at once.
+                result = await session.exec(sa_select(table).where(table.c.id.in_(missing)))
+                rows = result.all()
+            for row in rows:
+                poll = self._remember(poll_from_row(row), stamp)
+                found[poll.id] = poll
+        return found
+
     async def _read_poll(self, poll_id: int) -> Poll | None:
         async with self._read() as session:
             row = await session.get(PollRow, poll_id)
@@ -243,6 +272,21 @@ class SqlStore(
             raise PollClosed()
         return await self._votes.submit(vote)
 
+    async def voted_counts(self, poll_ids: Sequence[int]) -> dict[int, int]:
+        """How many members have voted in each poll (every id given is in the answer)."""
+        counts = dict.fromkeys(poll_ids, 0)
+        if not counts:
+            return counts
+        column = col(ParticipationRow.poll_id)
+        async with self._read() as session:
+            rows = await session.exec(
+                select(column, func.count())
+                .where(column.in_(list(counts)))
+                .group_by(column)
+            )
+            counts.update({poll_id: count for poll_id, count in rows.all()})
+        return counts
+
     async def voted_count(self, poll_id: int) -> int:
         """How many members have voted in the poll."""
         async with self._read() as session:
@@ -270,29 +314,68 @@ class SqlStore(
 
     async def claim_close(self, poll_id: int, now: datetime, stale_before: datetime) -> bool:
         """Stop voting on an OPEN poll (or take over a stale claim); True if this call won."""
+        return poll_id in await self.claim_closes([poll_id], now, stale_before)
+
+    async def claim_closes(
+        self,
+        poll_ids: Sequence[int],
+        now: datetime,
+        stale_before: datetime,
+        due_by: datetime | None = None,
+    ) -> set[int]:
+        """Stop voting on OPEN polls (or take over stale claims); the ids this call won.
+
+        With ``due_by`` (a timer closing), a poll whose closing time is later than that is
+        not claimed: checked in the same statement, so an ``extend`` that committed a
+        moment ago, in any process, always wins over the old closing time.
+        """
+        if not poll_ids:
+            return set()
         table = PollRow.__table__
         claimable = or_(
             table.c.status == PollStatus.OPEN.value,
             and_(
                 table.c.status == PollStatus.CLOSING.value,
-                table.c.closing_since < stale_before,
+                table.c.closing_since < utc(stale_before),
             ),
         )
+        if due_by is not None:
+            claimable = and_(
+                claimable,
+                or_(table.c.closes_at.is_(None), table.c.closes_at <= utc(due_by)),
+            )
         stmt = (
             update(table)
-            .where(table.c.id == poll_id, claimable)
-            .values(status=PollStatus.CLOSING.value, closing_since=now)
+            .where(table.c.id.in_(list(poll_ids)), claimable)
+            .values(status=PollStatus.CLOSING.value, closing_since=utc(now))
+            .returning(table.c.id)
         )
         async with self._write() as session:
-            changed = (await session.exec(stmt)).rowcount == 1
-        self._polls.drop(poll_id)
-        return changed
+            won = set((await session.exec(stmt)).scalars())
+        self._forget_polls(set(poll_ids))
+        return won
 
     async def finish_close(self, poll_id: int, decision: Decision) -> bool:
         """Log the decision and shred voter tags and salt in one transaction (CLOSING only)."""
-        async with self._write() as session:
-            done = await closing.finish_close(session, poll_id, decision)
-        return await self._ended(poll_id, done)
+        return poll_id in await self.finish_closes([(poll_id, decision)])
+
+    async def finish_closes(self, decisions: Sequence[tuple[int, Decision]]) -> set[int]:
+        """Close CLOSING polls: log each decision, shred voter tags and salts, a few hundred
+        polls to a transaction (each poll entirely or not at all); then empty SQLite's WAL
+        once. Returns the ids closed (the rest were not CLOSING any more)."""
+        if not decisions:
+            return set()
+        done: set[int] = set()
+        try:
+            for start in range(0, len(decisions), _CLOSES_PER_TRANSACTION):
+                chunk = decisions[start : start + _CLOSES_PER_TRANSACTION]
+                async with self._write() as session:
+                    done |= await closing.finish_closes(session, chunk, self._dialect)
+        finally:
+            self._forget_polls({poll_id for poll_id, _ in decisions})
+        if done:
+            await self._checkpoint()
+        return done
 
     async def cancel_poll(self, poll_id: int, decision: Decision) -> bool:
         """End an OPEN poll without a count: delete its ballots and salt, log it."""

@@ -107,10 +107,10 @@ def test_run_without_credentials_opens_the_playground(workdir, capsys, monkeypat
     assert "Roundtable playground" in capsys.readouterr().out
 
 
-def test_run_with_credentials_says_the_adapter_is_not_here_yet(workdir, capsys, monkeypatch):
+def test_run_with_half_the_slack_settings_names_what_is_missing(workdir, capsys, monkeypatch):
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-sentinel-token")
-    with open(os.devnull) as devnull:
-        monkeypatch.setattr("sys.stdin", devnull)
-        assert main(["run"]) == 0
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+    assert main(["run"]) == 2
     captured = capsys.readouterr()
-    assert "slack" in captured.err and "xoxb-sentinel-token" not in captured.err + captured.out
+    assert "SLACK_APP_TOKEN is not set" in captured.err
+    assert "xoxb-sentinel-token" not in captured.err + captured.out

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.model import PollStatus
 from storage import SqlStore
-from tests.storage.helpers import OTHER_SPACE, SPACE, T0, decision, rows, spec, tag
+from tests.storage.helpers import OTHER_SPACE, SPACE, T0, CommitCounter, decision, rows, spec, tag
 
 LATER = T0 + timedelta(hours=1)
 
@@ -105,3 +105,20 @@ async def test_decisions_newest_first(store: SqlStore) -> None:
     assert [d.poll_number for d in await store.decisions(SPACE, limit=2)] == [1, 3]
     assert len(await store.decisions()) == 4
     assert [d.space for d in await store.decisions(OTHER_SPACE)] == [OTHER_SPACE]
+
+
+async def test_a_burst_of_closings_is_written_a_few_hundred_polls_at_a_time(store: SqlStore):
+    polls = [await store.create_poll(SPACE, "c", spec(), b"salt", T0) for _ in range(300)]
+    for poll in polls[:2]:
+        await store.record_vote(poll.id, tag(poll.id), '{"p":[0]}', "m1", None)
+    ids = [poll.id for poll in polls]
+    assert await store.claim_closes(ids, LATER, T0) == set(ids)
+    commits = CommitCounter(store.engine)
+    closed = await store.finish_closes([(poll.id, decision(poll.number)) for poll in polls])
+    assert closed == set(ids)
+    # Two write transactions (250 + 50 polls), so votes elsewhere never wait long.
+    assert commits.commits == 2
+    assert len(await store.decisions()) == 300
+    assert await rows(store.engine, "SELECT count(*) FROM poll_secret") == [(0,)]
+    assert await rows(store.engine, "SELECT count(*) FROM ballot WHERE voter_tag IS NOT NULL") \
+        == [(0,)]

@@ -11,6 +11,7 @@ from storage import SqlStore
 from tests.storage.helpers import T0, StatementLog, job, rows
 
 MINUTE = timedelta(minutes=1)
+SECOND = timedelta(seconds=1)
 LEASE = T0 + 10 * MINUTE
 
 
@@ -175,3 +176,39 @@ async def test_naive_times_are_refused(store: SqlStore) -> None:
     with pytest.raises(ValueError, match="naive"):
         await store.finish_jobs([(held.id, [job(T0.replace(tzinfo=None))])], "A", T0)
     assert await rows(store.engine, "SELECT claimed_by FROM job") == [("A",)]
+
+
+async def test_renewing_keeps_only_the_jobs_still_held(store: SqlStore) -> None:
+    await store.add_jobs([job(T0 - MINUTE), job(T0 - MINUTE), job(T0 - MINUTE)])
+    first, second, third = await store.claim_jobs("A", T0, T0 + MINUTE, limit=3)
+    await store.finish_jobs([(first.id, [])], "A", T0)
+    # B takes over the third once A's lease has run out...
+    [taken] = await store.claim_jobs("B", T0 + 2 * MINUTE, T0 + 3 * MINUTE, limit=1)
+    assert taken.id == second.id
+    # ... so A keeps only what it still holds and is not done with.
+    held = await store.renew_leases([first.id, second.id, third.id], "A", T0 + 10 * MINUTE)
+    assert held == {third.id}
+    assert await store.claim_jobs("C", T0 + 150 * SECOND, T0 + 6 * MINUTE, limit=3) == []
+
+
+async def test_a_claim_with_nothing_due_writes_nothing(store: SqlStore) -> None:
+    await store.add_jobs([job(T0 + MINUTE)])
+    log = StatementLog(store.engine)
+    assert await store.claim_jobs("A", T0, LEASE, limit=10) == []
+    assert log.verbs == ["SELECT"]
+
+
+async def test_a_job_that_comes_round_again_keeps_its_row(store: SqlStore) -> None:
+    await store.add_jobs([job(T0 - MINUTE, JobKind.OCCUR), job(T0 - MINUTE, JobKind.OCCUR)])
+    [mine] = await store.claim_jobs("A", T0, LEASE, limit=1)
+    [theirs] = await store.claim_jobs("A", T0, T0 + MINUTE, limit=1)
+    # A's short lease on the second ran out and B took it: A moves only the first.
+    [taken] = await store.claim_jobs("B", T0 + 2 * MINUTE, LEASE, limit=2)
+    assert taken.id == theirs.id
+    again = [(mine.id, job(T0 + 7 * MINUTE, JobKind.OCCUR, data='{"n":2}')),
+             (theirs.id, job(T0 + 7 * MINUTE, JobKind.OCCUR))]
+    assert await store.finish_jobs([], "A", T0, again) == 1
+    assert await rows(store.engine, "SELECT count(*) FROM job") == [(2,)]
+    [moved] = await store.claim_jobs("C", T0 + 7 * MINUTE, T0 + 8 * MINUTE, limit=5)
+    assert (moved.id, moved.due_at, moved.data, moved.attempts) == (
+        mine.id, T0 + 7 * MINUTE, '{"n":2}', 0)

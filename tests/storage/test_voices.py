@@ -247,3 +247,13 @@ async def test_forget_member_leaves_no_trace_but_keeps_open_turnout(engine, stor
     # A replay of an event held when they were forgotten is still refused, and not counted.
     await store.record_contribution(said(B, "held-event"))
     assert await store.contribution_totals(SPACE, SINCE) == {}
+
+
+async def test_a_refused_direct_message_is_in_my_data_and_goes_with_forget_me(store: SqlStore):
+    person = actor("dana").key
+    await store.mark_unreachable(person, T0)
+    record = await store.member_record(person)
+    assert record["direct_messages_refused_since"] == T0.isoformat()
+    await store.forget_member(person)
+    assert await store.unreachable_since([person]) == {}
+    assert (await store.member_record(person))["direct_messages_refused_since"] is None

@@ -1,0 +1,45 @@
+"""What every platform adapter offers the rest of the bot.
+
+``roundtable.bootstrap`` builds one adapter per configured platform with the
+package's ``create(app, env)`` function, starts it, and routes each effect the
+core produces (from commands or from timed jobs) to the adapter whose platform
+owns the effect's space or member.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from bot.effects import DirectMessage, Effect
+
+
+class PlatformAdapter(Protocol):
+    """A running connection to one chat platform."""
+
+    #: "slack" or "discord": the ``platform`` of the spaces, actors and members it owns.
+    platform: str
+
+    async def start(self) -> None:
+        """Connect and begin taking commands; return once running (do not block forever)."""
+        ...
+
+    async def stop(self) -> None:
+        """Disconnect and finish pending sends."""
+        ...
+
+    async def deliver(self, effects: Sequence[Effect]) -> None:
+        """Perform effects produced outside a request (closings, reminders, check-ins, nudges).
+
+        Raise if something that matters could not be delivered, so the timed job is
+        retried with back-off. A member who cannot be reached (DMs closed) is not a
+        failure: record or log it (without the message) and carry on.
+        """
+        ...
+
+
+def platform_of(effect: Effect) -> str:
+    """The platform an effect belongs to."""
+    if isinstance(effect, DirectMessage):
+        return effect.platform
+    return effect.space.platform

@@ -1,0 +1,125 @@
+"""The discord.py client: gateway events in, each turned into a core command.
+
+- interactions: the ``/roundtable`` tree, the poll components (dynamic items,
+  registered at start-up so they survive restarts) and our modals;
+- ``on_message``: a counted contribution (never read: no message-content intent);
+- ``on_member_update``: role changes keep role-mapped groups in step.
+
+``allowed_mentions`` is none for everything the client sends.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from adapters.discord.commands import RoundtableCommands
+from adapters.discord.components import DYNAMIC_ITEMS
+from adapters.discord.interact import APOLOGY, Bridge, bridge_of
+from adapters.discord.modals import handle_modal
+from adapters.discord.translate import PLATFORM, member_actor, role_ids, spoke_from
+from bot.cards import Card, Text
+from bot.model import SpaceRef
+
+log = logging.getLogger(__name__)
+
+
+def intents(members: bool = True) -> discord.Intents:
+    """Only what the bot needs: guilds, guild messages (without content) and, for role
+    sync, members (privileged: enable "Server Members Intent" in the developer portal)."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.guild_messages = True
+    wanted.members = members
+    return wanted
+
+
+class ClientHooks:
+    """Roundtable's event handlers, shared by the plain and the sharded client."""
+
+    bridge: Bridge
+    sync_commands: bool = True
+
+    async def setup_hook(self) -> None:
+        """Register the persistent components and, if asked, publish the slash commands."""
+        self.add_dynamic_items(*DYNAMIC_ITEMS)  # type: ignore[attr-defined]
+        if self.sync_commands:
+            await self.tree.sync()  # type: ignore[attr-defined]
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Modal submits are answered from the interaction alone (see ``modals``)."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        if custom_id.startswith("rt:"):
+            await handle_modal(interaction)
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Count a message or a reply; its text is never seen."""
+        spoke = spoke_from(message)
+        if spoke is None:
+            return
+        try:
+            await self.bridge.core.handle(spoke)
+        except Exception as error:
+            log.warning("a message was not counted (%s)", type(error).__name__)
+
+    async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
+        """Follow role changes in every channel of the server the member belongs to."""
+        roles = role_ids(after)
+        if role_ids(before) == roles:
+            return
+        actor = member_actor(after)
+        prefix = f"{PLATFORM}:{after.guild.id}:"
+        try:
+            for key in await self.bridge.store.member_spaces(actor.key):
+                if key.startswith(prefix):
+                    space = SpaceRef(PLATFORM, str(after.guild.id), key[len(prefix):])
+                    await self.bridge.sync_roles(actor, space, roles)
+        except Exception as error:
+            log.warning("roles were not synced (%s)", type(error).__name__)
+
+
+class RoundtableClient(ClientHooks, discord.Client):
+    """One connection to the gateway (the default)."""
+
+
+class ShardedRoundtableClient(ClientHooks, discord.AutoShardedClient):
+    """Several shards in one process (``[discord] shard_count`` / ``shard_ids``)."""
+
+
+async def on_tree_error(interaction: discord.Interaction,
+                        error: app_commands.AppCommandError) -> None:
+    """Options Discord let through but we could not read, and anything unexpected."""
+    if isinstance(error, app_commands.TransformerError):
+        card = Card("That didn't work", (Text(f"I couldn't read {error.value!r}. Check the "
+                                             "option and try again."),))
+    elif isinstance(error, app_commands.NoPrivateMessage):
+        card = Card("Roundtable works in a server", (Text("Use /roundtable in a channel of "
+                                                          "your server."),))
+    else:
+        log.error("slash command failed (%s)", type(getattr(error, "original", error)).__name__)
+        card = APOLOGY
+    try:
+        await bridge_of(interaction).reply(interaction, card)
+    except discord.HTTPException as failure:
+        log.warning("could not answer a failed command (%s)", type(failure).__name__)
+
+
+def make_client(*, shard_count: int | None = None, shard_ids: list[int] | None = None,
+                members_intent: bool = True) -> discord.Client:
+    """A client with the command tree attached; sharded when shards are configured."""
+    options = {"intents": intents(members_intent),
+               "allowed_mentions": discord.AllowedMentions.none()}
+    client: discord.Client
+    if shard_count is not None or shard_ids is not None:
+        client = ShardedRoundtableClient(shard_count=shard_count, shard_ids=shard_ids, **options)
+    else:
+        client = RoundtableClient(**options)
+    tree = app_commands.CommandTree(client)
+    tree.add_command(RoundtableCommands())
+    tree.on_error = on_tree_error  # type: ignore[method-assign]
+    client.tree = tree  # type: ignore[attr-defined]
+    return client

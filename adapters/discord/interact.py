@@ -1,0 +1,133 @@
+"""Answering an interaction: defer at once, let the core decide, show its answer.
+
+Every slash command, button, select and modal goes through ``Bridge.run``: it defers
+(ephemerally) before any database work, so Discord's 3-second deadline is always met;
+turns the command into effects; shows ``Reply`` effects as ephemeral follow-ups; and
+performs the rest (posts now, edits and DMs in the background). A ``RoundtableError``
+becomes its polite message; anything else a short apology, with only the exception's
+type logged (a command may hold a ballot).
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+
+from adapters.discord.render import card_embed
+from adapters.discord.send import Sender
+from adapters.discord.translate import actor_of, channel_members, role_ids, space_of
+from bot.cards import Card, Text, Tone
+from bot.commands import Command, CreatePoll, IdeasToPoll, MembersSeen, RolesSeen
+from bot.effects import Effect, Reply
+from bot.errors import RoundtableError
+from bot.model import Actor, SpaceRef
+from bot.views import message_card
+
+log = logging.getLogger(__name__)
+
+Build = Callable[[Actor, SpaceRef], "Command | Awaitable[Command]"]
+
+APOLOGY = message_card(
+    "Sorry, something went wrong",
+    "That did not work because of a fault on our side. Nothing was changed by it that you "
+    "need to undo; please try again in a moment.", Tone.ERROR)
+OUTSIDE_SERVER = message_card(
+    "Roundtable works in a server",
+    "Use /roundtable in a channel of your server: decisions belong to a channel's group.")
+NOT_POSTED = message_card(
+    "I could not post in this channel",
+    "It is saved, but its message could not be posted here. Check that Roundtable may view "
+    "this channel, send messages and embed links; meanwhile people can use /roundtable vote.",
+    Tone.WARNING)
+DONE = Card(title="Done", lines=(Text("Done."),))
+#: At most this many channel members are reported at once (the eligible voters).
+MAX_MEMBERS_SEEN = 5000
+#: Members whose last reported roles are remembered, to skip syncs when nothing changed.
+MAX_REMEMBERED_ROLES = 100_000
+
+
+class Bridge:
+    """What every interaction handler shares: the core, the store and the sender."""
+
+    def __init__(self, core, sender: Sender) -> None:
+        self.core = core
+        self.store = core.store
+        self.sender = sender
+        # (space key, member key) -> role ids last reported, so roles sync only on change.
+        self._roles: dict[tuple[str, str], tuple[str, ...]] = {}
+
+    async def run(self, interaction: discord.Interaction, build: Build) -> None:
+        """Defer, build and handle the command, and answer the person privately."""
+        try:
+            if not interaction.response.is_done():
+                await interaction.response.defer(ephemeral=True, thinking=True)
+            await self.answer(interaction, await self.effects_for(interaction, build))
+        except Exception as error:
+            log.error("could not answer an interaction (%s)", type(error).__name__)
+
+    async def effects_for(self, interaction: discord.Interaction, build: Build) -> list[Effect]:
+        """The core's answer to what the person asked for (errors included)."""
+        if interaction.guild_id is None:
+            return [Reply(Actor("discord", "", str(interaction.user.id)),
+                          SpaceRef("discord", "", ""), OUTSIDE_SERVER)]
+        actor, space = actor_of(interaction), space_of(interaction)
+        try:
+            await self.sync_roles(actor, space, role_ids(interaction.user))
+            command = build(actor, space)
+            if inspect.isawaitable(command):
+                command = await command
+            if isinstance(command, CreatePoll | IdeasToPoll):
+                await self.members_seen(interaction, actor, space)
+            return await self.core.handle(command)
+        except RoundtableError as error:
+            return [self.core.error_reply(actor, space, error)]
+        except Exception as error:
+            log.error("unexpected error in a Discord interaction (%s)", type(error).__name__)
+            return [Reply(actor, space, APOLOGY)]
+
+    async def members_seen(self, interaction: discord.Interaction, actor: Actor,
+                           space: SpaceRef) -> None:
+        """Tell the core who can vote here (the "7 of 12"), before a poll opens."""
+        members = channel_members(interaction, MAX_MEMBERS_SEEN)
+        if members:
+            await self.core.handle(MembersSeen(actor, space, members=members))
+
+    async def sync_roles(self, actor: Actor, space: SpaceRef, roles: tuple[str, ...]) -> None:
+        """Keep role-mapped groups in step with the roles a member holds (on change only)."""
+        key = (space.key, actor.key)
+        if self._roles.get(key) == roles:
+            return
+        await self.core.handle(RolesSeen(actor, space, role_ids=roles))
+        if len(self._roles) >= MAX_REMEMBERED_ROLES:
+            self._roles.clear()  # only a shortcut: forgetting costs one sync per member
+        self._roles[key] = roles
+
+    async def answer(self, interaction: discord.Interaction, effects: list[Effect]) -> None:
+        """Perform public effects, then show the person their private replies."""
+        replies = [e.card for e in effects if isinstance(e, Reply)
+                   and e.to.user_id == str(interaction.user.id)]
+        others = [e for e in effects if not (isinstance(e, Reply) and e.card in replies)]
+        try:
+            await self.sender.perform(others, wait=False)
+        except discord.HTTPException as error:
+            log.warning("could not post in a channel (%s)", type(error).__name__)
+            replies.append(NOT_POSTED)
+        for card in replies or [DONE]:
+            await self.reply(interaction, card)
+
+    async def reply(self, interaction: discord.Interaction, card: Card, **extra: Any) -> None:
+        """Show a card to the person only (an ephemeral message)."""
+        if interaction.response.is_done():
+            await interaction.followup.send(embed=card_embed(card), ephemeral=True, **extra)
+        else:
+            await interaction.response.send_message(embed=card_embed(card), ephemeral=True,
+                                                    **extra)
+
+
+def bridge_of(interaction: discord.Interaction) -> Bridge:
+    """The bridge of the client that received the interaction."""
+    return interaction.client.bridge  # type: ignore[attr-defined]

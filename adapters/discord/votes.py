@@ -1,0 +1,173 @@
+"""Voting from a poll message: casting, the private ranking/score form, the reason modal.
+
+The form (ranked, score and dots polls) is an ephemeral message only the voter sees,
+with one select per rank (ranked) or per option (score, dots), four to a page, and
+Back / More / Send my vote. What the voter picks lives in this process until they
+send it; the vote itself goes through the core like any other.
+"""
+
+from __future__ import annotations
+
+import discord
+
+from adapters.discord.interact import bridge_of
+from adapters.discord.modals import ReasonModal
+from bot.cards import Card, Text
+from bot.commands import CastVote
+from bot.errors import NotFound, PollClosed, RoundtableError
+from bot.model import MAX_SCORE, Actor, Poll, PollKind, SpaceRef, Stance
+from bot.polls import KIND_WORDS
+
+#: Selects per page of the form: Discord allows five rows, and the buttons take one.
+PER_PAGE = 4
+#: A select offers at most 25 values (0 to 24 dots on one option).
+MAX_SELECT_VALUES = 25
+FORM_TIMEOUT = 15 * 60.0
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, … 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+async def poll_here(interaction: discord.Interaction, poll_id: int) -> Poll:
+    """The poll a component names, if it belongs to this server.
+
+    Raises:
+        NotFound: It does not (or no longer) exists here.
+    """
+    poll = await bridge_of(interaction).store.get_poll(poll_id)
+    if poll is None or poll.space.workspace != str(interaction.guild_id):
+        raise NotFound("That poll is not here any more. Type /roundtable polls to see the "
+                       "open ones.")
+    return poll
+
+
+async def cast(interaction: discord.Interaction, poll_id: int, choices: tuple[str, ...]) -> None:
+    """Vote (or change a vote) on the poll behind a component."""
+    async def build(actor: Actor, space: SpaceRef) -> CastVote:
+        poll = await poll_here(interaction, poll_id)
+        return CastVote(actor, poll.space, poll=poll.number, choices=choices)
+
+    await bridge_of(interaction).run(interaction, build)
+
+
+async def ask_reason(interaction: discord.Interaction, poll_id: int, stance: Stance) -> None:
+    """Open the reason modal for a disagreement or a block (a block needs a reason)."""
+    await interaction.response.send_modal(ReasonModal(poll_id, stance))
+
+
+async def open_form(interaction: discord.Interaction, poll_id: int) -> None:
+    """Show the voter a private form for a ranked, score or dots poll."""
+    bridge = bridge_of(interaction)
+    try:
+        poll = await poll_here(interaction, poll_id)
+        if not poll.is_open:
+            raise PollClosed(f"Poll {poll.ref} has closed. Type /roundtable results "
+                             f"{poll.number} to see the outcome.")
+    except RoundtableError as error:
+        await bridge.reply(interaction, Card("That didn't work", (Text(error.message),)))
+        return
+    form = VoteForm(poll)
+    await bridge.reply(interaction, form.card(), view=form)
+
+
+class VoteForm(discord.ui.View):
+    """A voter's private form; pages of four selects and the buttons to move and send."""
+
+    def __init__(self, poll: Poll) -> None:
+        super().__init__(timeout=FORM_TIMEOUT)
+        self.poll = poll
+        self.page = 0
+        #: Ranked: rank (1-based) -> option number. Score and dots: option number -> points.
+        self.chosen: dict[int, int] = {}
+        self.build()
+
+    @property
+    def ranked(self) -> bool:
+        """Whether the selects are ranks (else they are points per option)."""
+        return self.poll.spec.kind is PollKind.RANKED
+
+    def card(self) -> Card:
+        """What the form says above its selects."""
+        spec = self.poll.spec
+        how = ("Choose your 1st choice, then your 2nd, and so on; stop whenever you like. "
+               if self.ranked else
+               f"Choose a value for the options you want to {how_word(spec.kind)}. ")
+        if spec.kind is PollKind.DOTS:
+            how += f"You have {spec.dots} dots to spread. "
+        return Card(title=f"Your vote on {self.poll.ref}: {spec.question}", lines=(
+            Text(f"{KIND_WORDS[spec.kind].capitalize()}. {how}Then press Send my vote. "
+                 "Only you see this form."),))
+
+    def build(self) -> None:
+        """Lay out the current page."""
+        self.clear_items()
+        count = len(self.poll.spec.options)
+        start = self.page * PER_PAGE
+        for row, slot in enumerate(range(start, min(start + PER_PAGE, count))):
+            self.add_item(self._select(slot + 1, row))
+        if self.page:
+            self.add_item(self._button("Back", "rt:f:back", self._back))
+        if start + PER_PAGE < count:
+            self.add_item(self._button("More", "rt:f:more", self._more))
+        self.add_item(self._button("Send my vote", "rt:f:send", self._send,
+                                   discord.ButtonStyle.primary))
+
+    def _select(self, slot: int, row: int) -> discord.ui.Select:
+        spec = self.poll.spec
+        if self.ranked:
+            options = [discord.SelectOption(label=f"{n}. {text}"[:100], value=str(n),
+                                            default=self.chosen.get(slot) == n)
+                       for n, text in enumerate(spec.options, start=1)]
+            placeholder = f"{ordinal(slot)} choice"
+        else:
+            top = MAX_SCORE if spec.kind is PollKind.SCORE else spec.dots or 0
+            values = range(min(top, MAX_SELECT_VALUES - 1) + 1)
+            options = [discord.SelectOption(label=str(v), value=str(v),
+                                            default=self.chosen.get(slot) == v) for v in values]
+            placeholder = f"{slot}. {spec.options[slot - 1]}"[:150]
+        select = discord.ui.Select(custom_id=f"rt:f:{slot}", placeholder=placeholder,
+                                   options=options, min_values=0, max_values=1, row=row)
+
+        async def chosen(interaction: discord.Interaction) -> None:
+            if select.values:
+                self.chosen[slot] = int(select.values[0])
+            else:
+                self.chosen.pop(slot, None)
+            await interaction.response.defer()
+
+        select.callback = chosen  # type: ignore[method-assign]
+        return select
+
+    def _button(self, label, custom_id, action, style=discord.ButtonStyle.secondary):
+        button = discord.ui.Button(label=label, custom_id=custom_id, style=style, row=4)
+        button.callback = action  # type: ignore[method-assign]
+        return button
+
+    async def _back(self, interaction: discord.Interaction) -> None:
+        self.page -= 1
+        self.build()
+        await interaction.response.edit_message(view=self)
+
+    async def _more(self, interaction: discord.Interaction) -> None:
+        self.page += 1
+        self.build()
+        await interaction.response.edit_message(view=self)
+
+    def choices(self) -> tuple[str, ...]:
+        """The ballot as the words the core reads: ranks in order, or option=points."""
+        if self.ranked:
+            return tuple(str(self.chosen[rank]) for rank in sorted(self.chosen))
+        return tuple(f"{n}={v}" for n, v in sorted(self.chosen.items())
+                     if v or self.poll.spec.kind is PollKind.SCORE)
+
+    async def _send(self, interaction: discord.Interaction) -> None:
+        await cast(interaction, self.poll.id, self.choices())
+
+
+def how_word(kind: PollKind) -> str:
+    """The verb for a points form."""
+    return "score" if kind is PollKind.SCORE else "give dots to"
+

@@ -1,0 +1,114 @@
+"""The running Slack connection: Bolt's AsyncApp over Socket Mode or HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import Literal
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+
+from adapters.slack.client import DEFAULT_API_URL, Sleep, make_client, quiet_logger
+from adapters.slack.context import Context
+from adapters.slack.directory import Directory
+from adapters.slack.events import Events
+from adapters.slack.listeners import Listeners
+from adapters.slack.sender import Sender
+from bot.effects import Effect
+from bot.service import Roundtable
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+
+
+class SlackAdapter:
+    """Roundtable on one Slack workspace.
+
+    Args:
+        core: The Roundtable service.
+        bot_token: The bot token (``xoxb-``).
+        mode: "socket" (needs ``app_token``) or "http" (needs ``signing_secret``).
+        app_token: The app-level token (``xapp-``) for Socket Mode.
+        signing_secret: Verifies HTTP requests really come from Slack.
+        port: Where HTTP mode listens (0: any free port; see ``port`` after start).
+        host: The address HTTP mode listens on.
+        api_url: The Web API's base URL (a fake in tests).
+        process_before_response: Finish each listener before answering (tests only:
+            in production the answer goes out at ``ack()`` and the work continues).
+        sleep: How to wait before retrying a 429 (tests pass a recorder).
+    """
+
+    platform = "slack"
+
+    def __init__(self, core: Roundtable, *, bot_token: str, mode: Literal["socket", "http"],
+                 app_token: str | None = None, signing_secret: str | None = None,
+                 port: int = 3000, host: str = "0.0.0.0", api_url: str = DEFAULT_API_URL,
+                 process_before_response: bool = False, sleep: Sleep = asyncio.sleep) -> None:
+        if mode == "socket" and not app_token:
+            raise ValueError("Socket Mode needs an app-level token")
+        if mode == "http" and not signing_secret:
+            raise ValueError("HTTP mode needs the signing secret")
+        self.core, self.mode, self.port, self.host = core, mode, port, host
+        self._app_token = app_token
+        self.client = make_client(bot_token, api_url, sleep=sleep)
+        self.bolt = AsyncApp(
+            client=self.client,
+            signing_secret=signing_secret or "",
+            # Socket Mode requests come over the authenticated socket, not signed HTTP.
+            request_verification_enabled=mode == "http",
+            process_before_response=process_before_response,
+            logger=quiet_logger("bolt"),
+        )
+        self.directory = Directory(self.client)
+        self.sender = Sender(self.client, core)
+        context = Context(core, self.sender, self.directory)
+        Listeners(context).register(self.bolt)
+        Events(context).register(self.bolt)
+        self._runner: web.AppRunner | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+
+    def web_app(self) -> web.Application:
+        """The aiohttp application that answers Slack's HTTP requests."""
+        return self.bolt.web_app(path=EVENTS_PATH, port=self.port)
+
+    async def start(self) -> None:
+        """Connect (Socket Mode) or start listening (HTTP); return once running."""
+        if self.mode == "http":
+            self._runner = web.AppRunner(self.web_app(), access_log=None)
+            await self._runner.setup()
+            site = web.TCPSite(self._runner, self.host, self.port)
+            await site.start()
+            server = site._server  # aiohttp keeps the bound sockets here
+            if server is not None and server.sockets:
+                self.port = server.sockets[0].getsockname()[1]
+            log.info("Slack HTTP mode listening on port %s at %s", self.port, EVENTS_PATH)
+            return
+        self._socket = AsyncSocketModeHandler(self.bolt, self._app_token,
+                                              logger=quiet_logger("socket"),
+                                              web_client=self.client)
+        await self._socket.connect_async()
+        log.info("Slack Socket Mode connected")
+
+    async def stop(self) -> None:
+        """Finish queued edits, then disconnect."""
+        try:
+            await self.sender.drain()
+        finally:
+            if self._socket is not None:
+                await self._socket.close_async()
+                self._socket = None
+            if self._runner is not None:
+                await self._runner.cleanup()
+                self._runner = None
+
+    async def deliver(self, effects: Sequence[Effect]) -> None:
+        """Perform effects from timed jobs (closings, reminders, nudges, check-ins).
+
+        Raises:
+            SlackApiError: Something that matters was not delivered; the job is retried.
+        """
+        await self.sender.perform(list(effects), wait=True)

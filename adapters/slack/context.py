@@ -1,0 +1,97 @@
+"""What every Slack listener shares: who is acting, who is in the channel, and how a
+command is run and a fault turned into a polite private message."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from adapters.slack.directory import Directory
+from adapters.slack.sender import Sender
+from adapters.slack.translate import PLATFORM, space
+from bot.cards import Tone
+from bot.commands import Command, MembersSeen, RolesSeen
+from bot.effects import Reply
+from bot.model import Actor, SpaceRef
+from bot.service import Roundtable
+from bot.views import message_card
+
+log = logging.getLogger(__name__)
+
+SORRY = message_card("Sorry, something went wrong",
+                     "That did not work because of a fault on our side. Nothing was changed by "
+                     "it that you need to undo; please try again in a moment.", Tone.ERROR)
+NOT_HERE = message_card("I can't see this channel",
+                        "Roundtable works in channels it has been added to. Add it with "
+                        "/invite @Roundtable (or from the channel's settings, Integrations), "
+                        "then try again. Nothing was started or changed.", Tone.WARNING)
+
+
+class Context:
+    """The core, the sender and the directory, and what listeners do with them.
+
+    Args:
+        core: The Roundtable service.
+        sender: Performs effects on Slack.
+        directory: Cached lookups of people and channels.
+    """
+
+    def __init__(self, core: Roundtable, sender: Sender, directory: Directory) -> None:
+        self.core, self.sender, self.directory = core, sender, directory
+        self.client = sender.client
+        #: The member list last reported per space (the directory's cached list).
+        self._reported: dict[str, list[str]] = {}
+
+    async def actor(self, team: str, user: str, channel: str = "") -> Actor:
+        """The person, with the roles Slack vouches for: workspace admins and owners are
+        "admin", the channel's creator is "facilitator"."""
+        person = await self.directory.person(team, user)
+        roles = {"admin"} if person.admin else set()
+        if channel and await self.directory.creator(channel) == user:
+            roles.add("facilitator")
+        return Actor(PLATFORM, team, user, person.name, frozenset(roles))
+
+    async def sync(self, actor: Actor, where: SpaceRef) -> bool:
+        """Tell the core who is in the channel (when the cached list changed) and which
+        user groups the person is in, so mapped groups stay in step.
+
+        Returns False, having told the person how to fix it, when the bot cannot see the
+        channel (a private channel it was not invited to, or a DM): nothing is stored then.
+        """
+        members = await self.directory.members(where.channel)
+        if members is None:
+            await self.sender.perform([Reply(actor, where, NOT_HERE)])
+            return False
+        if self._reported.get(where.key) is not members:
+            people = []
+            for user in members:
+                person = await self.directory.person(where.workspace, user)
+                if not person.bot:
+                    people.append(Actor(PLATFORM, where.workspace, user, person.name))
+            await self.core.handle(MembersSeen(actor, where, tuple(people)))
+            self._reported[where.key] = members
+        groups = await self.directory.user_groups(where.workspace)
+        await self.core.handle(RolesSeen(actor, where, tuple(sorted(groups.get(actor.user_id,
+                                                                               ())))))
+        return True
+
+    async def run(self, command: Command) -> None:
+        """Handle one command and perform what it returns."""
+        await self.sender.perform(await self.core.handle(command), wait=False)
+
+    async def guarded(self, team: str, user: str, channel: str,
+                      work: Callable[[], Awaitable[None]]) -> None:
+        """Run the work; a fault becomes a private apology, logged by type only."""
+        try:
+            await work()
+        except Exception as error:
+            log.warning("Slack request failed with %s", type(error).__name__)
+            await self.sorry(team, user, channel)
+
+    async def sorry(self, team: str, user: str, channel: str) -> None:
+        """The polite private message for a fault on our side."""
+        try:
+            to = Actor(PLATFORM, team, user)
+            await self.sender.reply(Reply(to, space(team, channel or user), SORRY))
+        except Exception as error:
+            log.warning("could not send the apology either (%s)", type(error).__name__)

@@ -1,0 +1,150 @@
+"""The form (modal) for starting a poll or proposal, and its field-by-field errors.
+
+The core checks what was asked; this module only decides which field an error
+belongs to, so Slack can show it under that field.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from adapters.slack.blocks import plain
+from bot.commands import CreatePoll
+from bot.errors import BadInput
+from bot.model import Actor, PollKind, SpaceRef
+from bot.polls import check_options
+from bot.service import Roundtable
+from bot.timeparse import parse_when
+
+CREATE_CALLBACK = "rt_create"
+FIELD = "value"
+MAX_QUESTION = 300
+
+KINDS = (
+    ("choice", "Pick one option"),
+    ("multi", "Pick any options you support"),
+    ("ranked", "Rank the options"),
+    ("score", "Score each option from 0 to 5"),
+    ("dots", "Spread 5 dots across the options"),
+    ("consent", "Proposal: agree, abstain, disagree or block"),
+)
+RULES = (
+    ("majority", "Majority: most support wins"),
+    ("consent", "Consent: a block holds a proposal until it is answered"),
+    ("parity", "Parity: a majority within every group"),
+    ("equal-weight", "Equal weight: each group counts the same"),
+)
+ANONYMITY = (
+    ("anonymous", "Anonymous: nobody can see what anyone chose"),
+    ("open", "Open: everyone can see who chose what"),
+)
+
+
+def _option(value: str, label: str) -> dict[str, Any]:
+    return {"text": plain(label), "value": value}
+
+
+def _select(choices: tuple[tuple[str, str], ...], initial: str) -> dict[str, Any]:
+    options = [_option(v, label) for v, label in choices]
+    start = next(o for o in options if o["value"] == initial)
+    return {"type": "static_select", "action_id": FIELD, "options": options,
+            "initial_option": start}
+
+
+def _input(block_id: str, label: str, element: dict[str, Any], hint: str = "",
+           optional: bool = False) -> dict[str, Any]:
+    block = {"type": "input", "block_id": block_id, "label": plain(label),
+             "element": element, "optional": optional}
+    if hint:
+        block["hint"] = plain(hint)
+    return block
+
+
+def create_view(channel: str, tz: str, kind: str = "choice") -> dict[str, Any]:
+    """The empty form for a new poll in ``channel``."""
+    radios = [_option(v, label) for v, label in ANONYMITY]
+    blocks = [
+        _input("question", "Question or proposal", {
+            "type": "plain_text_input", "action_id": FIELD, "max_length": MAX_QUESTION,
+            "placeholder": plain("Where should we meet?")}),
+        _input("options", "Options, one per line", {
+            "type": "plain_text_input", "action_id": FIELD, "multiline": True},
+            hint="2 to 20 options of at most 80 characters. Leave empty for a proposal.",
+            optional=True),
+        _input("kind", "How people vote", _select(KINDS, kind)),
+        _input("anonymity", "Anonymity", {"type": "radio_buttons", "action_id": FIELD,
+                                          "options": radios, "initial_option": radios[0]}),
+        _input("closes", "Closes", {
+            "type": "plain_text_input", "action_id": FIELD,
+            "placeholder": plain("friday 17:00, 3d, or 2026-12-04 17:00")},
+            hint=f"In the channel's time zone ({tz}). Leave empty to close it by hand.",
+            optional=True),
+        _input("rule", "Decision rule", _select(RULES, "majority"),
+               hint="Parity and equal weight need the channel's groups.", optional=True),
+    ]
+    return {
+        "type": "modal", "callback_id": CREATE_CALLBACK,
+        "title": plain("New poll"), "submit": plain("Start it"), "close": plain("Cancel"),
+        "private_metadata": json.dumps({"channel": channel}), "blocks": blocks,
+    }
+
+
+def _value(values: dict[str, Any], block: str) -> str | None:
+    element = (values.get(block) or {}).get(FIELD) or {}
+    if element.get("type") in ("static_select", "radio_buttons"):
+        chosen = element.get("selected_option") or {}
+        return chosen.get("value")
+    return element.get("value")
+
+
+def read_create(values: dict[str, Any], actor: Actor, space: SpaceRef) -> CreatePoll:
+    """The command the filled-in form asks for (not yet checked)."""
+    kind = _value(values, "kind") or "choice"
+    lines = (_value(values, "options") or "").splitlines()
+    options = tuple(line.strip() for line in lines if line.strip())
+    rule = _value(values, "rule")
+    return CreatePoll(
+        actor, space,
+        question=_value(values, "question") or "",
+        options=options,
+        kind=kind,
+        anonymous=_value(values, "anonymity") != "open",
+        closes=(_value(values, "closes") or "").strip() or None,
+        rule=None if rule in (None, "majority") else rule,
+    )
+
+
+def field_for(message: str) -> str:
+    """The form field an error from the core is about."""
+    lower = message.lower()
+    if "rule" in lower or "group" in lower:
+        return "rule"
+    if "remind" in lower or "closing" in lower or "time" in lower:
+        return "closes"
+    if "option" in lower or "proposal has no" in lower:
+        return "options"
+    if "kind" in lower:
+        return "kind"
+    return "question"
+
+
+async def check_create(core: Roundtable, cmd: CreatePoll) -> dict[str, str]:
+    """Errors by field (block id -> message); empty when the poll can be opened."""
+    errors: dict[str, str] = {}
+    if cmd.closes:
+        try:
+            parse_when(cmd.closes, core.clock.now(), core.zone_of(cmd.space))
+        except BadInput as error:
+            errors["closes"] = error.message
+    try:
+        check_options(PollKind(cmd.kind), cmd.options)
+    except (BadInput, ValueError) as error:
+        errors["options"] = getattr(error, "message", "Choose how people vote.")
+    if errors:
+        return errors
+    try:
+        await core.check_poll(cmd)
+    except BadInput as error:
+        errors[field_for(error.message)] = error.message
+    return errors

@@ -1,0 +1,67 @@
+"""The App Home tab: polls waiting for the person's vote, their own record, and the balance
+of voices in each of their channels — the core's own cards, shown in one view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.slack.blocks import Block, card_blocks, clip, escape, fit, plain
+from adapters.slack.translate import PLATFORM, member_key, space
+from bot.effects import Reply
+from bot.model import Actor, PollKind
+from bot.service import Roundtable
+from bot.views import participation
+from bot.voices import ShowBalance, ShowMine
+
+#: A Home tab holds at most 100 blocks.
+HOME_BLOCKS = 100
+#: Channels shown with a record and a balance (the open polls of every channel are listed).
+MAX_SPACES = 5
+
+
+def _section(text: str, **extra: Any) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, 3000)}, **extra}
+
+
+async def home_view(core: Roundtable, actor: Actor) -> dict[str, Any]:
+    """The Home tab for one person."""
+    store = core.store
+    key = member_key(actor.workspace, actor.user_id)
+    prefix = f"{PLATFORM}:{actor.workspace}:"
+    channels = [s.removeprefix(prefix) for s in await store.member_spaces(key)
+                if s.startswith(prefix)]
+    blocks: list[Block] = [
+        {"type": "header", "text": plain("Roundtable")},
+        _section("*Polls waiting for your vote*"),
+    ]
+    for channel in channels:
+        where = space(actor.workspace, channel)
+        eligible = await store.member_count(where)
+        for poll in await store.open_polls(where):
+            if poll.spec.kind is PollKind.IDEAS:
+                continue
+            voted = await store.has_voted(poll.id, key)
+            count = await store.voted_count(poll.id)
+            state = ("You have voted; you can change your vote until it closes." if voted
+                     else "You have not voted yet.")
+            text = (f"<#{channel}> {poll.ref}: {escape(poll.spec.question)}\n"
+                    f"{state} {participation(count, eligible)}.")
+            label = "Change my vote" if voted else "Vote"
+            blocks.append(_section(text, accessory={
+                "type": "button", "text": plain(label), "action_id": f"rt:vote:{poll.id}",
+                "value": str(poll.id)}))
+    if len(blocks) == 2:
+        blocks.append({"type": "context", "elements": [plain(
+            "No open polls in your channels. Start one with /roundtable poll.")]})
+    for channel in channels[:MAX_SPACES]:
+        where = space(actor.workspace, channel)
+        blocks += [{"type": "divider"}, _section(f"*In <#{channel}>*")]
+        for command in (ShowMine(actor, where), ShowBalance(actor, where)):
+            for effect in await core.handle(command):
+                if isinstance(effect, Reply):
+                    blocks += card_blocks(effect.card, core.zone_of(where))
+    if not channels:
+        blocks.append({"type": "context", "elements": [plain(
+            "Your record and the balance of voices appear here once you take part in a "
+            "channel with Roundtable in it.")]})
+    return {"type": "home", "blocks": fit(blocks, HOME_BLOCKS)}

@@ -1,0 +1,215 @@
+"""Bolt listeners: each request is acked first, then translated, handled by the core, and
+its effects performed.
+
+Slack wants an answer within 3 seconds. Each listener calls ``ack()`` before any
+slow work (in production Bolt then answers at once and runs the rest as a task);
+only form submissions check their fields first, because the answer carries the
+field errors. Anything unexpected becomes a polite private message, and only the
+exception's type is logged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import replace
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from adapters.slack.ballots import VOTE_CALLBACK, read_vote, vote_field, vote_view
+from adapters.slack.blocks import unescape
+from adapters.slack.context import Context
+from adapters.slack.forms import CREATE_CALLBACK, check_create, create_view, read_create
+from adapters.slack.poll_blocks import read_ticks
+from adapters.slack.translate import (
+    PLATFORM,
+    channel_of,
+    space,
+    team_of,
+    user_of,
+)
+from bot.commands import CastVote
+from bot.errors import BadInput, RoundtableError
+from bot.grammar import parse
+from bot.model import Actor, Poll
+from bot.polls import parse_ballot
+
+log = logging.getLogger(__name__)
+
+COMMAND = "/roundtable"
+_FORM_VERBS = {"poll": "choice", "propose": "consent", "proposal": "consent"}
+
+
+class Listeners:
+    """The slash command, buttons and forms.
+
+    Args:
+        context: What every listener shares.
+    """
+
+    def __init__(self, context: Context) -> None:
+        self.ctx = context
+        self.core, self.sender, self.client = context.core, context.sender, context.client
+
+    def register(self, app: AsyncApp) -> None:
+        """Attach every listener to the Bolt app."""
+        app.command(COMMAND)(self.on_command)
+        app.action(re.compile(r"^rt:vote:\d+$"))(self.on_vote_button)
+        app.action(re.compile(r"^rt:pick:\d+:\d+$"))(self.on_pick)
+        app.action(re.compile(r"^rt:multi:\d+$"))(self.on_multi)
+        app.action(re.compile(r".*"))(self.on_other_action)
+        app.view(CREATE_CALLBACK)(self.on_create)
+        app.view(VOTE_CALLBACK)(self.on_vote_form)
+        app.error(self.on_error)
+
+    @staticmethod
+    def _bare(body: dict[str, Any]) -> tuple[str, str, str]:
+        return team_of(body), user_of(body), channel_of(body)
+
+    # -- slash command ------------------------------------------------------------------
+
+    async def on_command(self, ack: Any, body: dict[str, Any]) -> None:
+        """``/roundtable <text>``; alone, or ``poll``/``propose`` alone, opens the form."""
+        await ack()
+        team, user, channel = self._bare(body)
+        # Slack sends &, < and > as entities; the core wants the words as typed.
+        text = unescape(str(body.get("text") or ""))
+        words = text.split()
+
+        async def work() -> None:
+            if not words or (len(words) == 1 and words[0].lower() in _FORM_VERBS):
+                # First, while the trigger id is fresh (it lasts 3 seconds).
+                kind = _FORM_VERBS.get(words[0].lower(), "choice") if words else "choice"
+                where = space(team, channel)
+                await self.client.views_open(trigger_id=body["trigger_id"], view=create_view(
+                    channel, self.core.zone_of(where), kind))
+                return
+            actor = await self.ctx.actor(team, user, channel)
+            where = space(team, channel)
+            if not await self.ctx.sync(actor, where):
+                return
+            try:
+                command = parse(text, actor, where)
+            except RoundtableError as error:
+                await self.sender.perform([self.core.error_reply(actor, where, error)])
+                return
+            await self.ctx.run(command)
+
+        await self.ctx.guarded(team, user, channel, work)
+
+    # -- buttons ------------------------------------------------------------------------
+
+    async def _open_poll(self, team: str, poll_id: int) -> Poll | None:
+        poll = await self.core.store.get_poll(poll_id)
+        if poll is None or poll.space.workspace != team or poll.space.platform != PLATFORM:
+            return None
+        return poll
+
+    async def on_vote_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any]
+                             ) -> None:
+        """The Vote button (poll message or Home tab): opens the voting form."""
+        await ack()
+        team, user, channel = self._bare(body)
+
+        async def work() -> None:
+            poll = await self._open_poll(team, int(action["action_id"].rsplit(":", 1)[1]))
+            if poll is None or not poll.is_open:
+                where = poll.space if poll else space(team, channel or user)
+                text = "That poll has ended or no longer exists. Type /roundtable polls to see " \
+                       "the open ones."
+                await self.sender.perform([self.core.error_reply(
+                    Actor(PLATFORM, team, user), where, BadInput(text))])
+                return
+            await self.client.views_open(trigger_id=body["trigger_id"],
+                                         view=vote_view(poll, poll.space.channel))
+
+        await self.ctx.guarded(team, user, channel, work)
+
+    async def _vote(self, team: str, user: str, poll_id: int, choices: tuple[str, ...]) -> None:
+        poll = await self._open_poll(team, poll_id)
+        if poll is None:
+            raise LookupError("poll not found")
+        actor = await self.ctx.actor(team, user, poll.space.channel)
+        if await self.ctx.sync(actor, poll.space):
+            await self.ctx.run(CastVote(actor, poll.space, poll=poll.number, choices=choices))
+
+    async def on_pick(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """An option's button on a choice poll: a vote for that option."""
+        await ack()
+        team, user, channel = self._bare(body)
+        _, _, poll_id, number = action["action_id"].split(":")
+        await self.ctx.guarded(team, user, channel,
+                           lambda: self._vote(team, user, int(poll_id), (number,)))
+
+    async def on_multi(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """"Send my picks" on a multi poll: a vote for the ticked options."""
+        await ack()
+        team, user, channel = self._bare(body)
+        poll_id = int(action["action_id"].rsplit(":", 1)[1])
+        picks = read_ticks(body.get("state") or {}, poll_id)
+        await self.ctx.guarded(team, user, channel, lambda: self._vote(team, user, poll_id, picks))
+
+    async def on_other_action(self, ack: Any) -> None:
+        """Ticking a checkbox and the like: nothing to do until the person sends."""
+        await ack()
+
+    # -- forms --------------------------------------------------------------------------
+
+    async def on_create(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """The new-poll form: field errors go back into the form; otherwise the poll opens."""
+        team, user = team_of(body), user_of(body)
+        channel = str(json.loads(view.get("private_metadata") or "{}").get("channel", ""))
+        where = space(team, channel)
+        try:
+            command = read_create(view["state"]["values"], Actor(PLATFORM, team, user), where)
+            errors = await check_create(self.core, command)
+        except Exception as error:
+            await ack()
+            log.warning("Slack form failed with %s", type(error).__name__)
+            await self.ctx.sorry(team, user, channel)
+            return
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+
+        async def work() -> None:
+            actor = await self.ctx.actor(team, user, channel)
+            if await self.ctx.sync(actor, where):
+                await self.ctx.run(replace(command, actor=actor))
+
+        await self.ctx.guarded(team, user, channel, work)
+
+    async def on_vote_form(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """The voting form: a ballot the core cannot read goes back with the field marked."""
+        team, user = team_of(body), user_of(body)
+        meta = json.loads(view.get("private_metadata") or "{}")
+        channel = str(meta.get("channel", ""))
+        try:
+            poll = await self._open_poll(team, int(meta.get("poll", 0)))
+            values = view["state"]["values"]
+            choices = read_vote(poll, values) if poll else ()
+            if poll is not None:
+                parse_ballot(poll.spec, choices)
+        except BadInput as error:
+            await ack(response_action="errors",
+                      errors={vote_field(poll, values, error.message): error.message})
+            return
+        except Exception as error:
+            await ack()
+            log.warning("Slack form failed with %s", type(error).__name__)
+            await self.ctx.sorry(team, user, channel)
+            return
+        await ack()
+        if poll is None:
+            await self.ctx.sorry(team, user, channel)
+            return
+        await self.ctx.guarded(team, user, channel,
+                           lambda: self._vote(team, user, poll.id, choices))
+
+    async def on_error(self, error: Exception) -> None:
+        """Bolt's last resort: the exception's type only, never the request."""
+        log.warning("Slack listener failed with %s", type(error).__name__)
+

@@ -1,0 +1,263 @@
+"""Effects into Web API calls: one function per effect type.
+
+- ``Post`` -> ``chat.postMessage``; a keyed post is remembered in the store, so it can
+  be edited later, after a restart or from another process.
+- ``Reply`` -> ``chat.postEphemeral`` (a direct message when the bot cannot post there).
+- ``DirectMessage`` -> ``chat.postMessage`` to the person's user id (the app's DM),
+  paced so a burst of 500 reminders is spread out, never dropped.
+- ``UpdatePost`` -> ``chat.update``, coalesced per message: only the latest card is
+  sent, at most one edit a second, so 500 votes do not become 500 edits.
+
+429 answers are retried by the client (``client.RetryAfter``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.blocks import Block, card_blocks, fallback_text
+from adapters.slack.directory import api_error
+from adapters.slack.poll_blocks import poll_blocks, vote_poll_id
+from adapters.slack.translate import PLATFORM, user_of_member
+from bot.cards import Card
+from bot.effects import DirectMessage, Effect, Post, Reply, UpdatePost
+from bot.model import SpaceRef
+from bot.service import Roundtable
+
+log = logging.getLogger(__name__)
+
+#: Direct messages sent per second at most (Slack allows about one a second per
+#: conversation, and bursts across conversations); several are in flight at once.
+DM_RATE = 20.0
+DM_CONCURRENCY = 8
+#: Edits of one message at most this often, in seconds.
+UPDATE_INTERVAL = 1.0
+#: Errors that mean a person cannot be reached by DM: recorded, not retried.
+UNREACHABLE = frozenset({"cannot_dm_bot", "user_not_found", "user_disabled", "channel_not_found",
+                         "messages_tab_disabled", "not_allowed_token_type", "is_archived"})
+#: A person who refused DMs is not tried again for this long.
+RETRY_UNREACHABLE = timedelta(days=14)
+#: Errors that mean an ephemeral reply cannot go to the channel: sent by DM instead.
+NO_EPHEMERAL = frozenset({"channel_not_found", "not_in_channel", "user_not_in_channel",
+                          "is_archived"})
+#: Errors that mean a remembered message is gone: nothing left to edit.
+GONE = frozenset({"message_not_found", "channel_not_found", "cant_update_message",
+                  "is_archived"})
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class Pacer:
+    """Spaces out starts: at most ``rate`` per second, waiting rather than dropping."""
+
+    def __init__(self, rate: float, sleep: Sleep = asyncio.sleep,
+                 now: Callable[[], float] = time.monotonic) -> None:
+        self.interval = 1.0 / rate
+        self.sleep, self.now = sleep, now
+        self._next = 0.0
+
+    async def wait(self) -> None:
+        """Return when the next start is allowed."""
+        now = self.now()
+        start = max(now, self._next)
+        self._next = start + self.interval
+        if start > now:
+            await self.sleep(start - now)
+
+
+@dataclass
+class _Slot:
+    """The pending edit of one keyed message."""
+
+    latest: UpdatePost | None = None
+    waiters: list[asyncio.Future[None]] = field(default_factory=list)
+    task: asyncio.Task[None] | None = None
+    last: float = float("-inf")
+    final: bool = False
+
+
+class Sender:
+    """Performs effects on Slack.
+
+    Args:
+        client: The Web API client.
+        core: The core (for the store and each space's time zone).
+        dm_rate: Direct messages per second at most.
+        update_interval: Seconds between edits of one message.
+        sleep: How to wait (tests may pass a recorder).
+    """
+
+    def __init__(self, client: AsyncWebClient, core: Roundtable, dm_rate: float = DM_RATE,
+                 update_interval: float = UPDATE_INTERVAL, sleep: Sleep = asyncio.sleep,
+                 now: Callable[[], float] = time.monotonic) -> None:
+        self.client, self.core, self.store = client, core, core.store
+        self.pacer = Pacer(dm_rate, sleep, now)
+        self.update_interval, self.sleep, self.now = update_interval, sleep, now
+        self._slots: dict[str, _Slot] = {}
+        self.unreachable = 0
+
+    async def blocks(self, card: Card, space: SpaceRef | None) -> tuple[str, list[Block]]:
+        """A card's fallback text and blocks; poll cards get their voting controls."""
+        tz = self.core.zone_of(space) if space else self.core.settings.timezone
+        poll_id = vote_poll_id(card)
+        if poll_id is not None:
+            poll = await self.store.get_poll(poll_id)
+            return fallback_text(card, tz), poll_blocks(card, poll, tz)
+        return fallback_text(card, tz), card_blocks(card, tz)
+
+    async def perform(self, effects: Sequence[Effect], wait: bool = True) -> None:
+        """Perform effects in order. Edits are queued; with ``wait``, awaited too.
+
+        Raises:
+            SlackApiError: A post, reply or edit failed in a way a retry may fix; the
+                direct messages are all attempted before a DM failure is raised.
+        """
+        edits: list[asyncio.Future[None]] = []
+        dms = [e for e in effects if isinstance(e, DirectMessage)]
+        for effect in effects:
+            if isinstance(effect, Post):
+                await self.post(effect)
+            elif isinstance(effect, Reply):
+                await self.reply(effect)
+            elif isinstance(effect, UpdatePost):
+                future = self.update(effect)
+                if wait:
+                    edits.append(future)
+                else:
+                    future.add_done_callback(_swallow)
+        if dms:
+            await self.direct(dms)
+        if edits:
+            await asyncio.gather(*edits)
+
+    async def post(self, effect: Post) -> None:
+        """A public message; a keyed one is remembered for later edits."""
+        text, blocks = await self.blocks(effect.card, effect.space)
+        answer = await self.client.chat_postMessage(
+            channel=effect.space.channel, text=text, blocks=blocks,
+            unfurl_links=False, unfurl_media=False)
+        if effect.key:
+            channel = str(answer.get("channel") or effect.space.channel)
+            await self.store.remember_post(effect.key, PLATFORM, f"{channel}:{answer['ts']}")
+
+    async def reply(self, effect: Reply) -> None:
+        """A private answer in the channel; by DM when the bot cannot answer there."""
+        text, blocks = await self.blocks(effect.card, effect.space)
+        try:
+            await self.client.chat_postEphemeral(channel=effect.space.channel,
+                                                 user=effect.to.user_id, text=text, blocks=blocks)
+        except SlackApiError as error:
+            if api_error(error) not in NO_EPHEMERAL:
+                raise
+            await self.client.chat_postMessage(channel=effect.to.user_id, text=text,
+                                               blocks=blocks)
+
+    async def direct(self, effects: Sequence[DirectMessage]) -> None:
+        """Private messages, paced. People who refused DMs lately are skipped; a new refusal
+        is recorded (``store.mark_unreachable``) and does not fail the job."""
+        gate = asyncio.Semaphore(DM_CONCURRENCY)
+        failures: list[BaseException] = []
+        now = self.core.clock.now()
+        refused = await self.store.unreachable_since({e.member for e in effects})
+
+        async def one(effect: DirectMessage) -> None:
+            since = refused.get(effect.member)
+            if since is not None and now - since < RETRY_UNREACHABLE:
+                self.unreachable += 1
+                return
+            async with gate:
+                await self.pacer.wait()
+                try:
+                    await self._dm(effect)
+                except SlackApiError as error:
+                    if api_error(error) not in UNREACHABLE:
+                        failures.append(error)
+                        return
+                    self.unreachable += 1
+                    await self.store.mark_unreachable(effect.member, now)
+                    # The error code only: not who, and not what the message said.
+                    log.info("a direct message could not be delivered (%s)", api_error(error))
+                    return
+            if since is not None:
+                await self.store.clear_unreachable(effect.member)
+
+        await asyncio.gather(*(one(e) for e in effects))
+        if failures:
+            raise failures[0]
+
+    async def _dm(self, effect: DirectMessage) -> None:
+        text, blocks = await self.blocks(effect.card, None)
+        await self.client.chat_postMessage(channel=user_of_member(effect.member), text=text,
+                                           blocks=blocks, unfurl_links=False)
+
+    def update(self, effect: UpdatePost) -> asyncio.Future[None]:
+        """Queue an edit; the future is done once this card (or a later one) is shown."""
+        slot = self._slots.setdefault(effect.key, _Slot())
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if slot.final and effect.card.buttons:
+            # A participation update computed before the close arrived after it; the
+            # closed card stays.
+            future.set_result(None)
+            return future
+        slot.latest = effect
+        slot.waiters.append(future)
+        if slot.task is None or slot.task.done():
+            slot.task = asyncio.create_task(self._edits(slot))
+        return future
+
+    async def _edits(self, slot: _Slot) -> None:
+        while slot.latest is not None:
+            gap = slot.last + self.update_interval - self.now()
+            if gap > 0:
+                await self.sleep(gap)
+            effect, waiters = slot.latest, slot.waiters
+            slot.latest, slot.waiters = None, []
+            try:
+                await self._edit(effect)
+            except Exception as error:
+                log.warning("a poll message could not be updated (%s)", api_error(error))
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_exception(error)
+            else:
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_result(None)
+            slot.last = self.now()
+            slot.final = slot.final or not effect.card.buttons
+
+    async def _edit(self, effect: UpdatePost) -> None:
+        ref = await self.store.find_post(effect.key, PLATFORM)
+        if ref is None:
+            log.info("no message remembered for %s; nothing to update", effect.key)
+            return
+        channel, _, ts = ref.partition(":")
+        text, blocks = await self.blocks(effect.card, effect.space)
+        try:
+            await self.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+        except SlackApiError as error:
+            if api_error(error) not in GONE:
+                raise
+            log.info("the message for %s is gone (%s)", effect.key, api_error(error))
+
+    async def drain(self) -> None:
+        """Wait until every queued edit has been sent (or has failed)."""
+        while True:
+            tasks = [s.task for s in self._slots.values() if s.task and not s.task.done()]
+            if not tasks:
+                return
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _swallow(future: asyncio.Future[None]) -> None:
+    # Edits queued from a request are not awaited; their failure is logged in _edits.
+    if not future.cancelled():
+        future.exception()

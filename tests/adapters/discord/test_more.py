@@ -1,0 +1,56 @@
+"""Subcommands beyond polls: a private vote prompt, and an ideas round turned into a poll."""
+
+from __future__ import annotations
+
+from adapters.discord.adapter import DiscordAdapter
+from tests.adapters.discord import payloads as p
+from tests.adapters.discord.fake_discord import FakeDiscord
+from tests.adapters.discord.helpers import (
+    CALLBACKS,
+    POSTS,
+    create_poll,
+    embed_text,
+    inject,
+    replies,
+)
+from tests.adapters.discord.test_polls import adapter_space
+
+
+def sub(group: str, name: str, user_id: int = p.ALICE, permissions: int = p.MEMBER,
+        **options) -> dict:
+    """``/roundtable <group> <name> option:value …``."""
+    payload = p.slash(group, user_id, permissions=permissions)
+    payload["data"]["options"][0] = {"name": group, "type": 2, "options": [
+        {"name": name, "type": 1, "options": [p.option(k, v) for k, v in options.items()]}]}
+    return payload
+
+
+async def test_vote_without_a_choice_shows_the_poll_buttons_privately(
+        adapter: DiscordAdapter, fake: FakeDiscord, store) -> None:
+    await create_poll(adapter, fake, "Tea or coffee?", "Tea; Coffee")
+    await replies(fake)
+    poll = await store.find_poll(adapter_space(), 1)
+    inject(adapter, p.slash("vote", p.BOB, poll=1))
+    prompt = (await fake.wait_for("POST", CALLBACKS, 2))[1]
+    assert prompt.body["type"] == 4 and prompt.body["data"]["flags"] & 64
+    message = prompt.response["resource"]["message"]
+    assert p.custom_ids(message) == [f"rt:v:{poll.id}:1", f"rt:v:{poll.id}:2"]
+    inject(adapter, p.click(f"rt:v:{poll.id}:1", message, p.BOB))
+    assert "You chose: Tea" in (await replies(fake, 2))[1]
+
+
+async def test_an_ideas_round_becomes_a_ranked_poll(adapter: DiscordAdapter,
+                                                    fake: FakeDiscord) -> None:
+    facilitator = p.MEMBER | p.MANAGE_GUILD
+    inject(adapter, sub("ideas", "start", question="What should PeerFest focus on?"))
+    await fake.wait_for("POST", POSTS)
+    for n, idea in enumerate(("Music", "Food", "Art"), start=2):
+        inject(adapter, sub("ideas", "add", p.BOB, round=1, idea=idea))
+        await replies(fake, n)
+    inject(adapter, sub("ideas", "to-poll", permissions=facilitator, round=1, picks="1,3",
+                        settings="--kind ranked --closes 2d"))
+    posts = await fake.wait_for("POST", POSTS, check=lambda c: "Poll #2" in embed_text(c.body))
+    await replies(fake, 5)
+    text = embed_text(posts[0].body)
+    assert "Poll #2: What should PeerFest focus on?" in text
+    assert "1\\. Music" in text and "2\\. Art" in text and "rank the options" in text

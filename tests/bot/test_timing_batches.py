@@ -1,0 +1,133 @@
+"""A burst of timed work due together is run a batch at a time, and a bad job stays alone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.commands import CastVote, CreatePoll, MembersSeen
+from bot.effects import DirectMessage, Post, UpdatePost
+from bot.model import Actor, SpaceRef
+from bot.timing import Timekeeper
+from storage import SqlStore, make_engine
+from tests.storage.helpers import StatementLog, rows
+
+PEOPLE = [Actor("console", "local", name, name) for name in ("alice", "bob", "carol")]
+
+
+def space(n: int) -> SpaceRef:
+    return SpaceRef("console", "local", f"room{n}")
+
+
+async def _polls(core, count: int, closes: str = "30m", remind: str | None = None) -> None:
+    for n in range(count):
+        await core.handle(MembersSeen(PEOPLE[0], space(n), tuple(PEOPLE)))
+        await core.handle(CreatePoll(PEOPLE[0], space(n), question=f"Lunch in room {n}?",
+                                     options=("Soup", "Salad"), closes=closes,
+                                     remind=remind, no_remind=remind is None))
+        await core.handle(CastVote(PEOPLE[1], space(n), poll=1, choices=("Soup",)))
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.sent: list = []
+
+    async def deliver(self, effects) -> None:
+        self.sent.extend(effects)
+
+
+async def test_many_polls_closing_together_each_close_once_with_a_few_statements(core, clock):
+    await _polls(core, 30)
+    clock.advance(timedelta(minutes=30))
+    channel = Recorder()
+    log = StatementLog(core.store.engine)
+    # Nudge sweeps fall due an hour after opening; only the 30 closings are due now.
+    assert await Timekeeper(core, channel.deliver).run_due(clock.now()) == 30
+    outcomes = [e for e in channel.sent if isinstance(e, Post) and "Outcome" in e.card.title]
+    assert sorted(e.space.channel for e in outcomes) == sorted(f"room{n}" for n in range(30))
+    assert all("Soup wins" in " ".join(getattr(x, "text", "") for x in e.card.lines)
+               for e in outcomes)
+    updates = [e for e in channel.sent if isinstance(e, UpdatePost)]
+    assert len(updates) == 30 and all("has closed" in str(e.card) for e in updates)
+    # A handful of statements for the whole burst, not a handful per poll.
+    assert len(log.verbs) < 30
+    assert len(await core.store.decisions()) == 30
+
+
+async def test_reminders_due_together_reach_each_non_voter(core, clock):
+    await _polls(core, 5, closes="80m", remind="1h")
+    clock.advance(timedelta(minutes=20))
+    channel = Recorder()
+    await Timekeeper(core, channel.deliver).run_due(clock.now())
+    dms = [e for e in channel.sent if isinstance(e, DirectMessage)]
+    # bob voted everywhere; alice and carol are reminded in each of the five rooms.
+    assert sorted(e.member for e in dms) == sorted(
+        [p.key for p in PEOPLE if p.user_id != "bob"] * 5)
+    notes = [e for e in channel.sent if isinstance(e, Post)]
+    assert len(notes) == 5 and all("1 of 3 has voted" in str(e.card) for e in notes)
+
+
+async def test_one_poll_that_cannot_be_counted_does_not_hold_back_the_others(core, clock,
+                                                                             monkeypatch):
+    await _polls(core, 3)
+    clock.advance(timedelta(minutes=30))
+    original = core.groups._decide
+
+    def decide(poll, *args):
+        if poll.space.channel == "room1":
+            raise ValueError("broken ballot")
+        return original(poll, *args)
+
+    monkeypatch.setattr(core.groups, "_decide", decide)
+    channel = Recorder()
+    await Timekeeper(core, channel.deliver, worker="w").run_due(clock.now())
+    closed = {e.space.channel for e in channel.sent if isinstance(e, Post)}
+    assert closed == {"room0", "room2"}
+    assert [d.space.channel for d in await core.store.decisions()].count("room1") == 0
+
+
+async def test_an_extend_in_another_process_wins_over_a_stale_copy(core, clock, db_url):
+    await _polls(core, 1)
+    poll = await core.store.find_poll(space(0), 1)  # now cached in this process
+    other = SqlStore(make_engine(db_url))
+    try:
+        assert await other.extend_poll(poll.id, clock.now() + timedelta(days=1), [])
+    finally:
+        await other.close()
+    clock.advance(timedelta(minutes=30))
+    channel = Recorder()
+    await Timekeeper(core, channel.deliver).run_due(clock.now())
+    assert not [e for e in channel.sent if "Outcome" in getattr(e.card, "title", "")]
+    assert (await core.store.get_poll(poll.id)).is_open
+
+
+async def test_a_slow_delivery_renews_its_claim_and_marks_progress(core, clock):
+    await _polls(core, 4)
+    clock.advance(timedelta(minutes=30))
+    seconds = [0.0]
+    taken_over: list[int] = []
+    other = Recorder()
+
+    async def slow(effects) -> None:
+        # Each delivery takes half the lease, in real time and on the clock.
+        seconds[0] += 30
+        clock.advance(timedelta(seconds=30))
+        if seconds[0] == 90:
+            # Past the first claim's lease: another worker looks for work to take over.
+            keeper = Timekeeper(core, other.deliver, worker="other")
+            taken_over.append(await keeper.run_due(clock.now()))
+
+    keeper = Timekeeper(core, slow, worker="slow", lease=timedelta(seconds=60),
+                        monotonic=lambda: seconds[0])
+    assert await keeper.run_due(clock.now()) == 4
+    assert taken_over == [0] and other.sent == []
+    assert len(await core.store.decisions()) == 4
+
+
+async def test_a_recurring_check_in_keeps_one_job_row(driver, core):
+    await driver.say('schedule "Weekly check-in" --cron "0 10 * * MON"')
+    out = await driver.say("clock +3w")
+    assert out.count("Check-in: Weekly check-in") == 3
+    found = await rows(core.store.engine, "SELECT count(*), sum(done_at IS NULL) FROM job "
+                       "WHERE schedule_id IS NOT NULL")
+    # The same row moved on each week: one pending job, none piling up as done.
+    assert found == [(1, 1)]

@@ -1,0 +1,80 @@
+"""Running on platforms: adapters are created from the environment, started, fed due work
+through the router, and stopped."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from bot.cards import Card
+from bot.commands import CreatePoll
+from bot.effects import DirectMessage, Post
+from bot.model import Actor, SpaceRef
+from roundtable.bootstrap import App, NoAdapter, Router, create_adapters, serve
+from roundtable.config import Config, ConfigError, SchedulerConfig
+
+SLACK = SpaceRef("slack", "T1", "C1")
+DISCORD = SpaceRef("discord", "G1", "100")
+
+
+class FakeAdapter:
+    def __init__(self, platform: str) -> None:
+        self.platform = platform
+        self.events: list[str] = []
+        self.sent: list = []
+        self.got = asyncio.Event()
+
+    async def start(self) -> None:
+        self.events.append("start")
+
+    async def stop(self) -> None:
+        self.events.append("stop")
+
+    async def deliver(self, effects) -> None:
+        self.sent.extend(effects)
+        self.got.set()
+
+
+async def test_router_hands_each_effect_to_its_platform():
+    slack, discord = FakeAdapter("slack"), FakeAdapter("discord")
+    card = Card("Hello")
+    await Router([slack, discord]).deliver(
+        [Post(SLACK, card), DirectMessage("discord", "u1", card), Post(SLACK, card, key="k")])
+    assert [type(e).__name__ for e in slack.sent] == ["Post", "Post"]
+    assert [e.member for e in discord.sent] == ["u1"]
+
+
+async def test_router_refuses_a_platform_it_does_not_run_and_sends_nothing():
+    slack = FakeAdapter("slack")
+    with pytest.raises(NoAdapter, match="discord"):
+        await Router([slack]).deliver([Post(SLACK, Card("a")), Post(DISCORD, Card("b"))])
+    assert slack.sent == []
+
+
+async def test_serve_starts_runs_due_work_and_stops(core, store, clock):
+    alice = Actor("slack", "T1", "U1", "alice", frozenset({"facilitator"}))
+    await core.handle(CreatePoll(alice, SLACK, question="Tea?", options=("Yes", "No"),
+                                 closes="1h", no_remind=True))
+    clock.advance(timedelta(hours=2))
+    config = Config(scheduler=SchedulerConfig(tick_seconds=0.1))
+    app = App(config=config, store=store, core=core, clock=clock)
+    slack = FakeAdapter("slack")
+    stop = asyncio.Event()
+    running = asyncio.create_task(serve(app, [slack], stop))
+    # The first tick runs at start: the closing missed while "down" is delivered now.
+    await asyncio.wait_for(slack.got.wait(), timeout=10)
+    stop.set()
+    await asyncio.wait_for(running, timeout=10)
+    assert slack.events == ["start", "stop"]
+    assert any("Outcome of #1" in e.card.title for e in slack.sent)
+
+
+async def test_missing_platform_settings_are_named_before_anything_starts(core, store, clock):
+    app = App(config=Config(), store=store, core=core, clock=clock)
+    # Socket Mode (the default) needs the app-level token as well as the bot token.
+    with pytest.raises(ConfigError, match="SLACK_APP_TOKEN"):
+        create_adapters(app, {"SLACK_BOT_TOKEN": "xoxb-1"}, ["slack"])
+    with pytest.raises(ConfigError, match="DISCORD_TOKEN"):
+        create_adapters(app, {}, ["discord"])
