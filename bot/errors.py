@@ -20,6 +20,16 @@ class BadInput(RoundtableError):
     """The command was not written in a way the bot understands."""
 
 
+def expect_no_args(verb: str, args: list[str]) -> None:
+    """Refuse words after a command that takes none, saying how to write it.
+
+    Raises:
+        BadInput: ``args`` is not empty.
+    """
+    if args:
+        raise BadInput(f"{verb} takes nothing after it; just write: {verb}")
+
+
 class NotFound(RoundtableError):
     """The poll (or other thing) named does not exist here."""
 

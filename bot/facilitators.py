@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from bot import commands as c
 from bot.cards import Tone
 from bot.effects import DirectMessage, Effect, Reply
-from bot.errors import BadInput, NotAllowed, NotFound
+from bot.errors import BadInput, NotAllowed, NotFound, expect_no_args
 from bot.model import Actor, SpaceRef
 from bot.views import message_card
 
@@ -58,8 +58,7 @@ def _parse_facilitator(args: list[str], actor: Actor, space: SpaceRef) -> c.Comm
 
 
 def _parse_facilitators(args: list[str], actor: Actor, space: SpaceRef) -> c.Command:
-    if args:
-        raise BadInput("facilitators takes nothing after it; just write: facilitators")
+    expect_no_args("facilitators", args)
     return c.ListFacilitators(actor, space)
 
 

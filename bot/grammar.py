@@ -27,7 +27,7 @@ from bot.commands import (
     SetTimezone,
     ShowResults,
 )
-from bot.errors import BadInput
+from bot.errors import BadInput, expect_no_args
 from bot.groups import PARSERS as GROUP_PARSERS
 from bot.model import Actor, SpaceRef
 from bot.voices import PARSERS as VOICE_PARSERS
@@ -106,7 +106,7 @@ def parse(text: str, actor: Actor, space: SpaceRef) -> Command:
             raise BadInput("Say which poll and what you vote for, like: vote #1 2")
         return CastVote(actor, space, poll=_poll_ref(args[0], "vote"), choices=tuple(args[1:]))
     if verb in ("polls", "list"):
-        _no_args(verb, args)
+        expect_no_args(verb, args)
         return ListPolls(actor, space)
     if verb in ("results", "close", "cancel"):
         if len(args) != 1:
@@ -132,7 +132,7 @@ def parse(text: str, actor: Actor, space: SpaceRef) -> Command:
     if verb == "schedule":
         return _parse_schedule(args, actor, space)
     if verb == "schedules":
-        _no_args(verb, args)
+        expect_no_args(verb, args)
         return ListSchedules(actor, space)
     if verb == "unschedule":
         if len(args) != 1:
@@ -147,11 +147,6 @@ def parse(text: str, actor: Actor, space: SpaceRef) -> Command:
     if verb in ("help", "?"):
         return Help(actor, space, topic=" ".join(args).lower() or None)
     raise BadInput(f"I don't know the command {words[0]!r}. Type help to see what you can do.")
-
-
-def _no_args(verb: str, args: list[str]) -> None:
-    if args:
-        raise BadInput(f"{verb} takes nothing after it; just write: {verb}")
 
 
 def _poll_ref(word: str, verb: str) -> int:

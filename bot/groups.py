@@ -19,7 +19,7 @@ from bot.answers import PARSERS as ANSWER_PARSERS
 from bot.answers import AnswerCommands, hold_for_answers
 from bot.cards import Card, Items, Text, Tone
 from bot.effects import DirectMessage, Effect, Post, Reply
-from bot.errors import BadInput, NotAllowed, NotFound
+from bot.errors import BadInput, NotAllowed, NotFound, expect_no_args
 from bot.facilitators import PARSERS as FACILITATOR_PARSERS
 from bot.facilitators import FacilitatorCommands, find_person
 from bot.ideas import PARSERS as IDEA_PARSERS
@@ -76,8 +76,7 @@ def _parse_group(args: list[str], actor: Actor, space: SpaceRef) -> c.Command:
 
 
 def _parse_groups(args: list[str], actor: Actor, space: SpaceRef) -> c.Command:
-    if args:
-        raise BadInput("groups takes nothing after it; just write: groups")
+    expect_no_args("groups", args)
     return c.ListGroups(actor, space)
 
 

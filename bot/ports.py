@@ -1,32 +1,29 @@
 """The interfaces the core needs from the outside world: a store and a clock.
 
 The core depends on these protocols only; ``storage/`` implements the store and
-the wiring (``roundtable/bootstrap.py``) picks the implementations.
+the wiring (``roundtable/bootstrap.py``) picks the implementations. The group,
+ideas, voices and reach parts of the store are declared in ``bot.store_parts``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta
-from typing import Any, Protocol
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from bot.model import (
     Actor,
-    Contribution,
-    ContributionCount,
     Decision,
     Group,
     Job,
     NewJob,
-    Nudge,
-    Outcome,
     Poll,
     PollSpec,
-    Preferences,
     Schedule,
     SpaceRef,
     VoteReceipt,
 )
+from bot.store_parts import GroupStore, IdeaStore, ReachStore, VoiceStore
 
 
 class Clock(Protocol):
@@ -68,8 +65,9 @@ class FakeClock:
 class Store(Protocol):
     """Everything the core reads and writes. Implemented by ``storage.SqlStore``.
 
-    The groups, ideas and voices parts are declared in ``GroupStore``, ``IdeaStore`` and
-    ``VoiceStore`` below; ``SqlStore`` implements them all.
+    The groups, ideas, voices and reach parts are declared in ``bot.store_parts``
+    (``GroupStore``, ``IdeaStore``, ``VoiceStore``, ``ReachStore``); ``SqlStore``
+    implements them all.
 
     Ballots and participation are written together but kept in separate tables with
     nothing linking them; see ``docs/anonymity.md``.
@@ -303,6 +301,10 @@ class Store(Protocol):
         """When the earliest pending job falls due, if there is one."""
         ...
 
+    async def prune_jobs(self, before: datetime) -> int:
+        """Delete jobs finished (or given up on) before ``before``; returns how many."""
+        ...
+
     async def next_due_after(self, after: datetime) -> datetime | None:
         """The earliest due time later than ``after`` among pending jobs (cheap)."""
         ...
@@ -368,190 +370,5 @@ class Store(Protocol):
         ...
 
 
-class GroupStore(Protocol):
-    """Groups declared in a space and who belongs to them (implemented in storage/groups.py)."""
-
-    async def add_group(self, space: SpaceRef, group: Group) -> bool:
-        """Declare a group; False if the slug is already taken in the space."""
-        ...
-
-    async def groups(self, space: SpaceRef) -> list[Group]:
-        """The space's groups, by slug."""
-        ...
-
-    async def join_group(self, space: SpaceRef, slug: str, member: str, source: str) -> bool:
-        """Add a member to a group (source: "self", "assigned" or "mapped"); False if
-        already in it. The group must exist."""
-        ...
-
-    async def leave_group(self, space: SpaceRef, slug: str, member: str) -> bool:
-        """Take a member out of a group; False if they were not in it."""
-        ...
-
-    async def group_members(self, space: SpaceRef) -> dict[str, set[str]]:
-        """Group slug -> member keys, for every group of the space (empty sets included)."""
-        ...
-
-    async def member_groups(self, space: SpaceRef, member: str) -> list[str]:
-        """The slugs of the groups a member is in, sorted."""
-        ...
-
-    # Beyond the six above: what the group commands, rules and answers need.
-
-    async def remove_group(self, space: SpaceRef, slug: str) -> bool:
-        """Remove a group and its memberships; False if there was no such group."""
-        ...
-
-    async def set_group_role(self, space: SpaceRef, slug: str, role: str | None) -> bool:
-        """Map a platform role onto a group; False if there is no such group. With None the
-        mapping ends and those who joined through it stay, as if assigned."""
-        ...
-
-    async def sync_mapped(
-        self, space: SpaceRef, member: str, slugs: Iterable[str]
-    ) -> tuple[list[str], list[str]]:
-        """Make the member's "mapped" memberships exactly ``slugs`` (others untouched);
-        return the slugs joined and left."""
-        ...
-
-    async def remove_facilitator(self, space: SpaceRef, member: str) -> bool:
-        """Stop a member being a named facilitator; False if they were not one."""
-        ...
-
-    async def find_members(self, space: SpaceRef, word: str) -> list[tuple[str, str]]:
-        """Members whose user id or display name is ``word`` (any case), as (key, name)."""
-        ...
-
-    async def member_names(self, space: SpaceRef, members: Iterable[str]) -> dict[str, str]:
-        """Display names of these members of the space."""
-        ...
-
-    async def tagged_ballots(self, poll_id: int) -> list[tuple[str | None, str, frozenset[str]]]:
-        """Ballots as (voter name, ballot, the voter's group slugs when voting). Votes are
-        tagged by ``record_vote``; the tags are cleared when the poll closes."""
-        ...
-
-    async def update_outcome(
-        self, space: SpaceRef, poll_number: int, change: Callable[[Outcome], Outcome]
-    ) -> Decision | None:
-        """Apply ``change`` to a logged outcome atomically (it may raise to change nothing);
-        None if the poll has no logged decision."""
-        ...
-
-
-class IdeaStore(Protocol):
-    """Ideas in an ideas round, without authors (implemented in storage/ideas.py)."""
-
-    async def add_idea(self, poll_id: int, text: str, folded: str) -> int | None:
-        """Add an idea to an open round; its number, or None if ``folded`` is taken.
-
-        Raises:
-            PollClosed: The round is not open.
-        """
-        ...
-
-    async def ideas(self, poll_id: int) -> list[str]:
-        """The round's ideas, in the order they arrived."""
-        ...
-
-
-class VoiceStore(Protocol):
-    """Counted contributions (implemented in storage/voices.py)."""
-
-    async def record_contribution(self, item: Contribution) -> None:
-        """Count one contribution. Cheap: aggregated in memory and written in batches;
-        an ``event_id`` already seen is ignored. Nothing is lost on a clean ``close()``."""
-        ...
-
-    async def flush_contributions(self) -> None:
-        """Write every contribution still held in memory."""
-        ...
-
-    async def contribution_totals(self, space: SpaceRef, since: date) -> dict[str, int]:
-        """Member -> contributions of every kind in the space from ``since`` (a UTC day) on."""
-        ...
-
-    async def contribution_counts(
-        self, member: str, space: SpaceRef | None = None
-    ) -> list[ContributionCount]:
-        """A member's counts per space, day and kind (all spaces when ``space`` is None)."""
-        ...
-
-    async def involvement_counts(
-        self, since: date, until: date
-    ) -> list[tuple[ContributionCount, str]]:
-        """Every member's counts per space and kind over ``since``..``until`` (UTC days,
-        inclusive), each with the member's display name in that space."""
-        ...
-
-    async def participated_polls(self, member: str, space: SpaceRef | None = None) -> list[Poll]:
-        """The polls a member voted in (never what they chose), oldest first."""
-        ...
-
-    # -- preferences and the nudge log ---------------------------------------------------
-
-    async def preferences(self, member: str) -> Preferences:
-        """A member's nudge and payment choices."""
-        ...
-
-    async def preferences_of(self, members: Collection[str]) -> dict[str, Preferences]:
-        """Member -> preferences, for every member asked about."""
-        ...
-
-    async def set_preferences(
-        self, member: str, *, nudges: bool | None = None, payments: bool | None = None
-    ) -> None:
-        """Record a member's choice; a preference given as None is left as it was."""
-        ...
-
-    async def nudge_targets(
-        self, members: Sequence[str], not_since: datetime, opt_in: bool
-    ) -> dict[str, str | None]:
-        """The members who may be nudged now (not opted out, not nudged at or after
-        ``not_since``), each with their own time zone if they set one."""
-        ...
-
-    async def claim_nudges(
-        self, nudges: Sequence[Nudge], not_since: datetime, opt_in: bool
-    ) -> list[Nudge]:
-        """Atomically re-check and log the nudges that may still be sent; return those."""
-        ...
-
-    async def claim_balance_note(self, poll_id: int, now: datetime,
-                                 notes: Sequence[Nudge]) -> bool:
-        """Mark a poll's balance note as sent and log ``notes``; False if sent before."""
-        ...
-
-    async def nudge_counts(self, space: SpaceRef, since: datetime) -> dict[str, int]:
-        """Reason -> nudges and notes sent in the space since ``since``."""
-        ...
-
-    # -- a person's own record -------------------------------------------------------------
-
-    async def member_spaces(self, member: str) -> list[str]:
-        """The keys of the spaces a member belongs to."""
-        ...
-
-    async def member_record(self, member: str) -> dict[str, Any]:
-        """Everything stored under a member's key, JSON-ready (never a ballot or a choice)."""
-        ...
-
-    async def forget_member(self, member: str) -> None:
-        """Erase a member's rows (group memberships aside), keeping anonymous aggregates."""
-        ...
-
-
-class ReachStore(Protocol):
-    """Members a platform could not reach privately (implemented in storage/reach.py)."""
-
-    async def mark_unreachable(self, member: str, now: datetime) -> None:
-        """Record that a private message to ``member`` was refused (DMs closed)."""
-        ...
-
-    async def unreachable_since(self, members: Collection[str]) -> dict[str, datetime]:
-        """Member -> when a private message to them was last refused, for those asked about."""
-        ...
-
-    async def clear_unreachable(self, member: str) -> None:
-        """Forget that a member could not be reached."""
-        ...
+__all__ = ["Clock", "FakeClock", "GroupStore", "IdeaStore", "ReachStore", "Store", "SystemClock",
+           "VoiceStore"]

@@ -43,6 +43,10 @@ LEASE = timedelta(seconds=60)
 #: Jobs claimed at once. Large, because a burst due at one minute is run a batch at a time
 #: with a few queries per batch; 2,000 was the fastest in benchmarks/bench_timing.py.
 BATCH = 2000
+#: Finished jobs are kept this long (failures can be looked at with job_failures), then
+#: deleted, at most once per ``PRUNE_EVERY``, so the table holds pending work and a month.
+KEEP_FINISHED = timedelta(days=30)
+PRUNE_EVERY = timedelta(hours=1)
 #: Waits before the 2nd, 3rd, ... run of a job whose effects could not be delivered.
 BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10),
            timedelta(minutes=30))
@@ -289,6 +293,7 @@ class Timekeeper:
         self.batch = batch
         self.lease = lease
         self._monotonic = monotonic
+        self._pruned_at: datetime | None = None
 
     async def run_due(self, now: datetime) -> int:
         """Run every job due at ``now``; return how many ran (including failures)."""
@@ -297,6 +302,7 @@ class Timekeeper:
             await self.store.flush_contributions()
         except Exception as error:
             log.warning("contributions not written this tick (%s)", type(error).__name__)
+        await self._prune(now)
         ran = 0
         while True:
             jobs = await self.store.claim_jobs(self.worker, now, now + self.lease, self.batch)
@@ -305,6 +311,15 @@ class Timekeeper:
             ran += await self._run_claimed(jobs, now)
             if len(jobs) < self.batch:
                 return ran
+
+    async def _prune(self, now: datetime) -> None:
+        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        try:
+            await self.store.prune_jobs(now - KEEP_FINISHED)
+        except Exception as error:  # housekeeping: try again at the next hour
+            log.warning("old finished jobs not pruned (%s)", type(error).__name__)
 
     async def _run_claimed(self, jobs: list[Job], now: datetime) -> int:
         """Run and deliver a claimed batch; return how many ran.

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, ClassVar
 from bot.cards import Card, Note, Text, Tone
 from bot.commands import Command
 from bot.effects import Effect, Reply
-from bot.errors import BadInput
+from bot.errors import BadInput, expect_no_args
 from bot.model import Actor, ContributionKind, Preferences, SpaceRef
 from bot.nudges import NudgeSweep
 from bot.views import message_card
@@ -85,11 +85,6 @@ class ForgetMe(Command):
     remembers_actor: ClassVar[bool] = False
 
 
-def _no_args(verb: str, args: list[str]) -> None:
-    if args:
-        raise BadInput(f"{verb} takes nothing after it; just write: {verb}")
-
-
 def _parse_say(args: list[str], actor: Actor, space: SpaceRef) -> Spoke:
     kind, event_id = ContributionKind.MESSAGE, None
     while args and args[0].lower() in ("--reply", "--event"):
@@ -134,7 +129,7 @@ def _parse_forget(args: list[str], actor: Actor, space: SpaceRef) -> ForgetMe:
 
 def _plain(verb: str, make: Callable[..., Command]) -> Callable[..., Command]:
     def parse(args: list[str], actor: Actor, space: SpaceRef) -> Command:
-        _no_args(verb, args)
+        expect_no_args(verb, args)
         return make(actor, space)
     return parse
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import random
 import secrets
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.model import Decision, PollStatus
@@ -47,15 +48,16 @@ async def finish_closes(
     if not ids:
         return set()
     ordered = sorted(ids)
-    await session.exec(
-        update(_poll).where(_poll.c.id == bindparam("poll")).values(
-            status=bindparam("ended"), closed_at=bindparam("at"), closing_since=None
-        ),
-        params=[
-            {"poll": pid, "ended": _ended_status(wanted[pid]).value, "at": wanted[pid].closed_at}
-            for pid in ordered
-        ],
-    )
+    # Polls closed by the same timer share their status and closing time: one UPDATE each.
+    alike: dict[tuple[PollStatus, datetime], list[int]] = {}
+    for pid in ordered:
+        alike.setdefault((_ended_status(wanted[pid]), wanted[pid].closed_at), []).append(pid)
+    for (status, closed_at), same in alike.items():
+        await session.exec(
+            update(_poll)
+            .where(_poll.c.id.in_(same))
+            .values(status=status.value, closed_at=closed_at, closing_since=None)
+        )
     await session.exec(insert(_decision), params=[decision_values(wanted[p]) for p in ordered])
     await _rewrite_ballots(session, ordered, dialect)
     await session.exec(delete(_secret).where(_secret.c.poll_id.in_(list(ordered))))

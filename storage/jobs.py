@@ -250,6 +250,17 @@ class JobMethods(StoreBase):
                 await session.exec(select(func.min(ready_at)).where(_job.c.done_at.is_(None)))
             ).scalar_one()
 
+    async def prune_jobs(self, before: datetime) -> int:
+        """Delete jobs that finished (or were given up on) before ``before``; how many.
+
+        Only finished rows go: a pending job, however old, is work still to do.
+        """
+        async with self._write() as session:
+            result = await session.exec(
+                delete(_job).where(_job.c.done_at.is_not(None), _job.c.done_at < utc(before))
+            )
+        return result.rowcount
+
     async def next_due_after(self, after: datetime) -> datetime | None:
         """The earliest due time later than ``after`` among pending jobs, if any.
 

@@ -131,3 +131,14 @@ async def test_a_recurring_check_in_keeps_one_job_row(driver, core):
                        "WHERE schedule_id IS NOT NULL")
     # The same row moved on each week: one pending job, none piling up as done.
     assert found == [(1, 1)]
+
+
+async def test_finished_jobs_are_pruned_after_a_month(core, clock):
+    await _polls(core, 1)
+    clock.advance(timedelta(minutes=30))
+    keeper = Timekeeper(core, Recorder().deliver)
+    await keeper.run_due(clock.now())
+    assert await rows(core.store.engine, "SELECT count(*) FROM job WHERE kind = 'close'") == [(1,)]
+    clock.advance(timedelta(days=31))
+    await keeper.run_due(clock.now())
+    assert await rows(core.store.engine, "SELECT count(*) FROM job WHERE kind = 'close'") == [(0,)]

@@ -212,3 +212,13 @@ async def test_a_job_that_comes_round_again_keeps_its_row(store: SqlStore) -> No
     [moved] = await store.claim_jobs("C", T0 + 7 * MINUTE, T0 + 8 * MINUTE, limit=5)
     assert (moved.id, moved.due_at, moved.data, moved.attempts) == (
         mine.id, T0 + 7 * MINUTE, '{"n":2}', 0)
+
+
+async def test_pruning_deletes_only_old_finished_jobs(store: SqlStore) -> None:
+    await store.add_jobs([job(T0 - MINUTE), job(T0 - MINUTE), job(T0 + 90 * MINUTE)])
+    old, recent = await store.claim_jobs("A", T0, LEASE, limit=2)
+    await store.finish_jobs([(old.id, [])], "A", T0)
+    await store.finish_jobs([(recent.id, [])], "A", T0 + 60 * MINUTE)
+    assert await store.prune_jobs(T0 + 30 * MINUTE) == 1
+    remaining = await rows(store.engine, "SELECT id FROM job ORDER BY id")
+    assert [r[0] for r in remaining] == [recent.id, recent.id + 1]
