@@ -8,6 +8,7 @@ owns the effect's space or member.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -19,6 +20,10 @@ class PlatformAdapter(Protocol):
 
     #: "slack" or "discord": the ``platform`` of the spaces, actors and members it owns.
     platform: str
+    #: Set when the connection has ended for good on its own (not by ``stop``), e.g. the
+    #: platform refused the token or an intent; the bot then stops, so that whatever
+    #: supervises it can restart it or tell someone.
+    ended: asyncio.Event
 
     async def start(self) -> None:
         """Connect and begin taking commands; return once running (do not block forever)."""

@@ -108,23 +108,33 @@ def create_adapters(app: App, env: Mapping[str, str],
     return [importlib.import_module(f"adapters.{name}").create(app, env) for name in platforms]
 
 
-async def serve(app: App, adapters: Sequence[PlatformAdapter], stop: asyncio.Event) -> None:
+async def serve(app: App, adapters: Sequence[PlatformAdapter], stop: asyncio.Event) -> bool:
     """Run the adapters and the scheduler's tick until ``stop`` is set, then shut down.
 
     The first tick runs at once, so closings and reminders that fell due while the bot
-    was down happen now (once: the claim in the database sees to that).
+    was down happen now (once: the claim in the database sees to that). Returns False
+    if it stopped because an adapter's connection ended on its own.
     """
     timekeeper = Timekeeper(app.core, Router(adapters).deliver)
     ticker = Ticker(timekeeper, app.clock, app.config.scheduler.tick_seconds)
     started: list[PlatformAdapter] = []
+    waits: list[asyncio.Task[bool]] = []
     try:
         for adapter in adapters:
             await adapter.start()
             started.append(adapter)
             log.info("%s adapter started", adapter.platform)
         ticker.start()
-        await stop.wait()
+        waits = [asyncio.create_task(stop.wait())]
+        waits += [asyncio.create_task(adapter.ended.wait()) for adapter in adapters]
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        gone = [adapter.platform for adapter in adapters if adapter.ended.is_set()]
+        if gone:
+            log.error("the %s connection ended; stopping", ", ".join(gone))
+        return not gone
     finally:
+        for wait in waits:
+            wait.cancel()
         await ticker.stop()
         for adapter in reversed(started):
             try:

@@ -108,11 +108,13 @@ async def _run(config: Config) -> int:
             loop.add_signal_handler(sig, stop.set)
         print(f"Roundtable is running on {', '.join(platforms)}. Press Ctrl+C to stop.",
               file=sys.stderr)
-        await serve(app, adapters, stop)
+        clean = await serve(app, adapters, stop)
     finally:
         await app.close()
-    print("Roundtable stopped; pending work is kept in the database.", file=sys.stderr)
-    return 0
+    print("Roundtable stopped; pending work is kept in the database." if clean else
+          "Roundtable stopped because a platform connection ended (see the log above); "
+          "pending work is kept in the database.", file=sys.stderr)
+    return 0 if clean else 1
 
 
 async def _console(config: Config, script: str | None, db_url: str | None) -> int:

@@ -49,6 +49,9 @@ class DiscordAdapter:
         self._token = token
         self._connect = connect
         self._gateway: asyncio.Task[None] | None = None
+        #: Set if the gateway connection ends for good while the bot runs (see ``serve``).
+        self.ended = asyncio.Event()
+        self._stopping = False
 
     def __repr__(self) -> str:
         # Never the token.
@@ -70,9 +73,13 @@ class DiscordAdapter:
                       "under [discord] in the config")
         except Exception as error:
             log.error("the Discord connection ended (%s)", type(error).__name__)
+        finally:
+            if not self._stopping:
+                self.ended.set()
 
     async def stop(self) -> None:
         """Finish pending edits and DMs, then disconnect."""
+        self._stopping = True
         try:
             await self.sender.drain()
         finally:

@@ -15,6 +15,7 @@ import logging
 import discord
 from discord import app_commands
 
+from adapters.discord import votes
 from adapters.discord.commands import RoundtableCommands
 from adapters.discord.components import DYNAMIC_ITEMS
 from adapters.discord.interact import APOLOGY, Bridge, bridge_of
@@ -49,7 +50,14 @@ class ClientHooks:
             await self.tree.sync()  # type: ignore[attr-defined]
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Modal submits are answered from the interaction alone (see ``modals``)."""
+        """Modal submits are answered from the interaction alone (see ``modals``); a click
+        on a private vote form this process no longer holds is told it expired."""
+        if interaction.type is discord.InteractionType.component:
+            try:
+                await votes.answer_stale_form(interaction)
+            except discord.HTTPException as error:
+                log.warning("could not answer a click (%s)", type(error).__name__)
+            return
         if interaction.type is not discord.InteractionType.modal_submit:
             return
         custom_id = str((interaction.data or {}).get("custom_id", ""))

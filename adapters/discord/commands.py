@@ -15,7 +15,7 @@ from adapters.discord.components import poll_view
 from adapters.discord.interact import bridge_of
 from adapters.discord.modals import PollModal
 from adapters.discord.translate import space_of
-from adapters.discord.votes import VoteForm
+from adapters.discord.votes import show_form
 from bot import commands as c
 from bot.cards import Card, Text
 from bot.grammar import tokenize
@@ -101,7 +101,9 @@ class RoundtableCommands(app_commands.Group, name="roundtable",
                 method=_value(method), max_picks=max_picks, dots=dots, quorum=quorum,
                 threshold=threshold, remind=remind, no_remind=no_remind, rule=_value(rule),
                 quorum_each=quorum_each)
-            await interaction.response.send_modal(PollModal(question, settings))
+            # An option typed already is carried into the form, not lost.
+            await interaction.response.send_modal(PollModal(question, settings,
+                                                            "\n".join(listed)))
             return
         await bridge_of(interaction).run(interaction, lambda actor, space: c.CreatePoll(
             actor, space, question=question, options=listed, kind=_value(kind) or "choice",
@@ -141,13 +143,14 @@ class RoundtableCommands(app_commands.Group, name="roundtable",
             await bridge.run(interaction, lambda actor, space: c.CastVote(
                 actor, space, poll=poll, choices=tuple(tokenize(choice))))
             return
+        # Deferred before the store is read (Discord's 3 seconds); the answer is a follow-up.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         found = await bridge.store.find_poll(space_of(interaction), poll)
         if found is None or not found.is_open:
             await bridge.run(interaction, lambda a, s: c.CastVote(a, s, poll=poll))
             return
         if found.spec.kind in (PollKind.RANKED, PollKind.SCORE, PollKind.DOTS):
-            form = VoteForm(found)
-            await bridge.reply(interaction, form.card(), view=form)
+            await show_form(interaction, found)
             return
         await bridge.reply(interaction, Card(title=f"Vote on {found.ref}: {found.spec.question}",
                                              lines=(Text("Only you see this."),)),

@@ -26,11 +26,6 @@ ON_OFF = [Choice(name="on", value="on"), Choice(name="off", value="off")]
 MAX_ROLE_SYNC = 5000
 
 
-def member_actor_key(interaction: discord.Interaction) -> str:
-    """The identity key of the person behind an interaction in a server."""
-    return f"discord:{interaction.guild_id}:{interaction.user.id}"
-
-
 def split_options(text: str | None) -> tuple[str, ...]:
     """Options typed in one box, separated by semicolons (or vertical bars)."""
     if not text:

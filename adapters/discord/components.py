@@ -126,9 +126,29 @@ class StanceButton(discord.ui.DynamicItem[discord.ui.Button],
 DYNAMIC_ITEMS = (ChoiceButton, PollSelect, OpenForm, StanceButton)
 
 
+class PollView(discord.ui.View):
+    """A poll's components, answered only through the ``DYNAMIC_ITEMS`` registered at start-up.
+
+    discord.py keeps every view it sends that "is dispatchable", and when such a view
+    stops it unregisters the ``DynamicItem`` patterns inside it, the start-up ones
+    included. An ephemeral copy of the buttons (``/roundtable vote`` without a choice)
+    is stopped by discord.py after 15 minutes, which would leave every poll button of
+    the process dead until a restart; and each kept public view is never freed. So
+    this view says it needs no dispatching: nothing is kept, and clicks still arrive
+    through the registered patterns, in any process, at any time.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(timeout=None)
+
+    def is_dispatchable(self) -> bool:
+        """Never kept by discord.py's view store (see the class docstring)."""
+        return False
+
+
 def poll_view(poll: Poll) -> discord.ui.View:
     """The voting components of an open poll's message (a persistent view)."""
-    view = discord.ui.View(timeout=None)
+    view = PollView()
     spec = poll.spec
     if spec.kind is PollKind.CHOICE and len(spec.options) <= MAX_BUTTONS:
         for number, option in enumerate(spec.options, start=1):

@@ -1,17 +1,18 @@
 """Direct messages (reminders, nudges, notes to facilitators), paced, never retried in a loop.
 
 A DM costs two calls (open the DM channel, send), so bursts are paced. A member who
-does not accept DMs from the server (Discord error 50007) is recorded as unreachable
-in the store and not tried again for ``RETRY_UNREACHABLE``: that error counts towards
-Discord's invalid-request limit, and retrying it cannot help until they change a
-setting. Logs carry counts and error types, never a member with a message.
+does not accept DMs from the server (Discord error 50007), shares no server with the bot
+any more (50278) or whose account is gone (10013) is recorded as unreachable
+in the store and not tried again for ``RETRY_UNREACHABLE``: those errors count towards
+Discord's invalid-request limit, and retrying cannot help until something changes on their
+side. Logs carry counts and error types, never a member with a message.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
 import discord
@@ -21,8 +22,11 @@ from bot.effects import DirectMessage
 
 log = logging.getLogger(__name__)
 
-#: Discord's code for "Cannot send messages to this user".
+#: Discord's code for "Cannot send messages to this user" (DMs closed).
 CANNOT_MESSAGE_USER = 50007
+#: Codes that mean a member cannot be reached by DM, so retrying cannot help: DMs closed,
+#: no server shared with the bot any more (50278), the account is gone (10013).
+UNREACHABLE = frozenset({CANNOT_MESSAGE_USER, 50278, 10013})
 #: After this long an unreachable member gets one more try (they may have opened DMs).
 RETRY_UNREACHABLE = timedelta(days=14)
 
@@ -42,10 +46,13 @@ class DirectMessages:
         clock: When a refusal happened.
         render: Card to embed.
         interval: Seconds between two DMs.
+        sleep: Waits between two DMs (tests pass their own).
     """
 
     def __init__(self, client: discord.Client, store, clock,
-                 render: Callable[[Card], discord.Embed], interval: float) -> None:
+                 render: Callable[[Card], discord.Embed], interval: float,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.sleep = sleep
         self.client = client
         self.store = store
         self.clock = clock
@@ -74,17 +81,14 @@ class DirectMessages:
             try:
                 async with self._turn:
                     await self._send_one(user_id, effect.card)
-                    await asyncio.sleep(self.interval)
-            except discord.Forbidden as error:
-                if error.code != CANNOT_MESSAGE_USER:
-                    failure = error
+                    await self.sleep(self.interval)
+            except discord.HTTPException as error:
+                if error.code not in UNREACHABLE:
+                    failure = error  # the others still go out; the job is retried for the rest
                     continue
                 await self.store.mark_unreachable(effect.member, now)
                 refused[effect.member] = now
                 skipped += 1
-                continue
-            except discord.HTTPException as error:
-                failure = error  # the others still go out; the job is retried for the rest
                 continue
             if since is not None:
                 await self.store.clear_unreachable(effect.member)

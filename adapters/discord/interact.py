@@ -119,13 +119,14 @@ class Bridge:
         for card in replies or [DONE]:
             await self.reply(interaction, card)
 
-    async def reply(self, interaction: discord.Interaction, card: Card, **extra: Any) -> None:
-        """Show a card to the person only (an ephemeral message)."""
+    async def reply(self, interaction: discord.Interaction, card: Card,
+                    **extra: Any) -> discord.Message | None:
+        """Show a card to the person only (an ephemeral message); the message, when known."""
         if interaction.response.is_done():
-            await interaction.followup.send(embed=card_embed(card), ephemeral=True, **extra)
-        else:
-            await interaction.response.send_message(embed=card_embed(card), ephemeral=True,
-                                                    **extra)
+            return await interaction.followup.send(embed=card_embed(card), ephemeral=True,
+                                                   wait=True, **extra)
+        await interaction.response.send_message(embed=card_embed(card), ephemeral=True, **extra)
+        return None
 
 
 def bridge_of(interaction: discord.Interaction) -> Bridge:

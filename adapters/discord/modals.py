@@ -31,6 +31,9 @@ from bot.model import (
 POLL_MODAL = "rt:p"
 _REASON = re.compile(r"^rt:r:(?P<poll>\d{1,18}):(?P<stance>disagree|block)$")
 MODAL_TIMEOUT = 30 * 60.0
+OPTIONS_LENGTH = MAX_OPTIONS * (MAX_OPTION_LENGTH + 1)
+#: The settings box; the flags carried over from the command are cut to fit it.
+SETTINGS_LENGTH = 1000
 
 
 class ReasonModal(discord.ui.Modal):
@@ -53,17 +56,20 @@ class ReasonModal(discord.ui.Modal):
 class PollModal(discord.ui.Modal):
     """A poll's question, its options one per line, and its settings as flags."""
 
-    def __init__(self, question: str = "", settings: str = "") -> None:
+    def __init__(self, question: str = "", settings: str = "", options: str = "") -> None:
         super().__init__(title="Start a poll", custom_id=POLL_MODAL, timeout=MODAL_TIMEOUT)
+        # Discord refuses the whole modal if a pre-filled value is longer than its box.
         self.add_item(discord.ui.TextInput(label="Question", custom_id="question",
                                            default=question[:MAX_QUESTION_LENGTH] or None,
                                            max_length=MAX_QUESTION_LENGTH))
         self.add_item(discord.ui.TextInput(
             label=f"Options, one per line (2 to {MAX_OPTIONS})", custom_id="options",
-            style=discord.TextStyle.paragraph, max_length=MAX_OPTIONS * (MAX_OPTION_LENGTH + 1)))
+            style=discord.TextStyle.paragraph, default=options[:OPTIONS_LENGTH] or None,
+            max_length=OPTIONS_LENGTH))
         self.add_item(discord.ui.TextInput(
             label="Settings (optional)", custom_id="settings", required=False,
-            default=settings or None, placeholder="--kind ranked --closes 2d", max_length=300))
+            style=discord.TextStyle.paragraph, default=settings[:SETTINGS_LENGTH] or None,
+            placeholder="--kind ranked --closes 2d", max_length=SETTINGS_LENGTH))
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Nothing here: ``handle_modal`` answers, with or without this object."""

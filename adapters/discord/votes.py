@@ -23,6 +23,9 @@ PER_PAGE = 4
 #: A select offers at most 25 values (0 to 24 dots on one option).
 MAX_SELECT_VALUES = 25
 FORM_TIMEOUT = 15 * 60.0
+FORM_PREFIX = "rt:f:"
+FORM_GONE = Card("This form has expired", (Text(
+    "Your choices on it were not sent. Press Vote on the poll again to get a fresh form."),))
 
 
 def ordinal(n: int) -> str:
@@ -61,6 +64,8 @@ async def ask_reason(interaction: discord.Interaction, poll_id: int, stance: Sta
 async def open_form(interaction: discord.Interaction, poll_id: int) -> None:
     """Show the voter a private form for a ranked, score or dots poll."""
     bridge = bridge_of(interaction)
+    # Deferred before the store is read (Discord's 3 seconds); the form is a follow-up.
+    await interaction.response.defer(ephemeral=True, thinking=True)
     try:
         poll = await poll_here(interaction, poll_id)
         if not poll.is_open:
@@ -69,8 +74,26 @@ async def open_form(interaction: discord.Interaction, poll_id: int) -> None:
     except RoundtableError as error:
         await bridge.reply(interaction, Card("That didn't work", (Text(error.message),)))
         return
+    await show_form(interaction, poll)
+
+
+async def show_form(interaction: discord.Interaction, poll: Poll) -> None:
+    """Send the voter their form (after a defer) and remember which message holds it."""
     form = VoteForm(poll)
-    await bridge.reply(interaction, form.card(), view=form)
+    message = await bridge_of(interaction).reply(interaction, form.card(), view=form)
+    if message is not None:
+        form.message_id = message.id
+        _FORMS[message.id] = form
+
+
+async def answer_stale_form(interaction: discord.Interaction) -> None:
+    """Answer a click on a form this process does not hold (opened before a restart, or
+    timed out): discord.py would ignore it, and the person would see "interaction failed"."""
+    custom_id = str((interaction.data or {}).get("custom_id", ""))
+    message = interaction.message
+    if not custom_id.startswith(FORM_PREFIX) or message is None or message.id in _FORMS:
+        return
+    await bridge_of(interaction).reply(interaction, FORM_GONE)
 
 
 class VoteForm(discord.ui.View):
@@ -80,9 +103,14 @@ class VoteForm(discord.ui.View):
         super().__init__(timeout=FORM_TIMEOUT)
         self.poll = poll
         self.page = 0
+        self.message_id: int | None = None
         #: Ranked: rank (1-based) -> option number. Score and dots: option number -> points.
         self.chosen: dict[int, int] = {}
         self.build()
+
+    async def on_timeout(self) -> None:
+        """Forget the form; a later click on it is told to press Vote again."""
+        _FORMS.pop(self.message_id or 0, None)
 
     @property
     def ranked(self) -> bool:
@@ -109,10 +137,10 @@ class VoteForm(discord.ui.View):
         for row, slot in enumerate(range(start, min(start + PER_PAGE, count))):
             self.add_item(self._select(slot + 1, row))
         if self.page:
-            self.add_item(self._button("Back", "rt:f:back", self._back))
+            self.add_item(self._button("Back", FORM_PREFIX + "back", self._back))
         if start + PER_PAGE < count:
-            self.add_item(self._button("More", "rt:f:more", self._more))
-        self.add_item(self._button("Send my vote", "rt:f:send", self._send,
+            self.add_item(self._button("More", FORM_PREFIX + "more", self._more))
+        self.add_item(self._button("Send my vote", FORM_PREFIX + "send", self._send,
                                    discord.ButtonStyle.primary))
 
     def _select(self, slot: int, row: int) -> discord.ui.Select:
@@ -128,7 +156,7 @@ class VoteForm(discord.ui.View):
             options = [discord.SelectOption(label=str(v), value=str(v),
                                             default=self.chosen.get(slot) == v) for v in values]
             placeholder = f"{slot}. {spec.options[slot - 1]}"[:150]
-        select = discord.ui.Select(custom_id=f"rt:f:{slot}", placeholder=placeholder,
+        select = discord.ui.Select(custom_id=f"{FORM_PREFIX}{slot}", placeholder=placeholder,
                                    options=options, min_values=0, max_values=1, row=row)
 
         async def chosen(interaction: discord.Interaction) -> None:
@@ -165,6 +193,10 @@ class VoteForm(discord.ui.View):
 
     async def _send(self, interaction: discord.Interaction) -> None:
         await cast(interaction, self.poll.id, self.choices())
+
+
+#: The forms this process shows, by message id (see ``answer_stale_form``).
+_FORMS: dict[int, VoteForm] = {}
 
 
 def how_word(kind: PollKind) -> str:

@@ -70,6 +70,8 @@ class SlackAdapter:
         Events(context).register(self.bolt)
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
+        #: Never set: Socket Mode reconnects by itself and HTTP mode keeps listening.
+        self.ended = asyncio.Event()
 
     def web_app(self) -> web.Application:
         """The aiohttp application that answers Slack's HTTP requests."""

@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from adapters.slack.blocks import plain
+from adapters.slack.blocks import MODAL_TITLE_MAX, clip, plain
 from adapters.slack.poll_blocks import MAX_CHECKBOXES, option_objects
 from bot.anonymity import OPEN_POLL_NOTE, PROMISE
 from bot.model import MAX_REASON_LENGTH, MAX_SCORE, Poll, PollKind, Stance
@@ -98,7 +98,8 @@ def vote_view(poll: Poll, channel: str) -> dict[str, Any]:
               *_fields(poll)]
     return {
         "type": "modal", "callback_id": VOTE_CALLBACK,
-        "title": plain(f"Vote on {poll.ref}"), "submit": plain("Vote"), "close": plain("Cancel"),
+        "title": plain(clip(f"Vote on {poll.ref}", MODAL_TITLE_MAX)),
+        "submit": plain("Vote"), "close": plain("Cancel"),
         "private_metadata": json.dumps({"poll": poll.id, "channel": channel}),
         "blocks": blocks,
     }

@@ -19,6 +19,8 @@ Block = dict[str, Any]
 #: Block Kit limits (see PLATFORM_NOTES.md).
 HEADER_MAX = 150
 TEXT_MAX = 3000
+#: A modal's title, submit and close labels.
+MODAL_TITLE_MAX = 24
 BUTTON_MAX = 75
 MESSAGE_BLOCKS = 50
 BAR_WIDTH = 10
@@ -39,6 +41,23 @@ def unescape(text: str) -> str:
 def clip(text: str, limit: int) -> str:
     """Text cut to Slack's limit, with an ellipsis when something was cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def chunks(rows: list[str], limit: int = TEXT_MAX) -> list[str]:
+    """Rows joined by newlines into as few texts of at most ``limit`` characters as fit.
+
+    A row longer than the limit is split too, so no text is ever cut.
+    """
+    found: list[str] = []
+    current = ""
+    for row in rows:
+        for part in [row[i:i + limit] for i in range(0, max(len(row), 1), limit)]:
+            joined = f"{current}\n{part}" if current else part
+            if current and len(joined) > limit:
+                found.append(current)
+                joined = part
+            current = joined
+    return [*found, current] if current or not found else found
 
 
 def plain(text: str) -> dict[str, Any]:
@@ -93,7 +112,8 @@ def line_blocks(card: Card, tz: str) -> list[Block]:
         elif isinstance(line, Items):
             rows = [f"{n}. {item}" if line.numbered else f"• {item}"
                     for n, item in enumerate(line.items, start=1)]
-            blocks.append({"type": "section", "text": plain("\n".join(rows))})
+            # A long list (an outcome's reasons) is split between sections, not cut.
+            blocks += [{"type": "section", "text": plain(chunk)} for chunk in chunks(rows)]
         elif isinstance(line, Bar):
             blocks.append({"type": "section", "text": plain(bar_text(line))})
         elif isinstance(line, Note):

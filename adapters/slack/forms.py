@@ -61,13 +61,18 @@ def _input(block_id: str, label: str, element: dict[str, Any], hint: str = "",
     return block
 
 
-def create_view(channel: str, tz: str, kind: str = "choice") -> dict[str, Any]:
-    """The empty form for a new poll in ``channel``."""
+def create_view(channel: str, tz: str, kind: str = "choice", question: str = ""
+                ) -> dict[str, Any]:
+    """The form for a new poll in ``channel``, empty but for the kind (and the question,
+    when the command gave one)."""
     radios = [_option(v, label) for v, label in ANONYMITY]
+    asked: dict[str, Any] = {
+        "type": "plain_text_input", "action_id": FIELD, "max_length": MAX_QUESTION,
+        "placeholder": plain("Where should we meet?")}
+    if question:
+        asked["initial_value"] = question[:MAX_QUESTION]
     blocks = [
-        _input("question", "Question or proposal", {
-            "type": "plain_text_input", "action_id": FIELD, "max_length": MAX_QUESTION,
-            "placeholder": plain("Where should we meet?")}),
+        _input("question", "Question or proposal", asked),
         _input("options", "Options, one per line", {
             "type": "plain_text_input", "action_id": FIELD, "multiline": True},
             hint="2 to 20 options of at most 80 characters. Leave empty for a proposal.",

@@ -30,7 +30,7 @@ from adapters.slack.translate import (
     team_of,
     user_of,
 )
-from bot.commands import CastVote
+from bot.commands import CastVote, CreatePoll
 from bot.errors import BadInput, RoundtableError
 from bot.grammar import parse
 from bot.model import Actor, Poll
@@ -40,6 +40,30 @@ log = logging.getLogger(__name__)
 
 COMMAND = "/roundtable"
 _FORM_VERBS = {"poll": "choice", "propose": "consent", "proposal": "consent"}
+_FORM_KINDS = frozenset({"choice", "multi", "ranked", "score", "dots"})
+CLOSED_FORM = "This poll has closed, so your vote was not counted. Close the form with Cancel."
+
+
+def _form_wanted(text: str, words: list[str], team: str, user: str, channel: str,
+                 ) -> tuple[str, str] | None:
+    """The kind and question to open the new-poll form with, when the command asks for it:
+    ``/roundtable`` alone, ``poll`` or ``propose`` alone, or a poll with no options."""
+    if not words or (len(words) == 1 and words[0].lower() in _FORM_VERBS):
+        return (_FORM_VERBS.get(words[0].lower(), "choice") if words else "choice"), ""
+    if words[0].lower() != "poll":
+        return None
+    try:
+        command = parse(text, Actor(PLATFORM, team, user), space(team, channel))
+    except RoundtableError:
+        return None  # the command path answers with the core's own explanation
+    if not isinstance(command, CreatePoll) or command.kind not in _FORM_KINDS:
+        return None  # an ideas round needs no options; a proposal has its own verb
+    # Only a bare question (and kind): other flags would be lost in the form, so a poll
+    # with them gets the core's "give the options" answer instead.
+    if command == CreatePoll(command.actor, command.space, question=command.question,
+                             kind=command.kind):
+        return command.kind, command.question
+    return None
 
 
 class Listeners:
@@ -79,12 +103,13 @@ class Listeners:
         words = text.split()
 
         async def work() -> None:
-            if not words or (len(words) == 1 and words[0].lower() in _FORM_VERBS):
-                # First, while the trigger id is fresh (it lasts 3 seconds).
-                kind = _FORM_VERBS.get(words[0].lower(), "choice") if words else "choice"
+            form = _form_wanted(text, words, team, user, channel)
+            if form is not None:
+                # First, before any lookup, while the trigger id is fresh (it lasts 3 seconds).
+                kind, question = form
                 where = space(team, channel)
                 await self.client.views_open(trigger_id=body["trigger_id"], view=create_view(
-                    channel, self.core.zone_of(where), kind))
+                    channel, self.core.zone_of(where), kind, question))
                 return
             actor = await self.ctx.actor(team, user, channel)
             where = space(team, channel)
@@ -116,7 +141,9 @@ class Listeners:
         async def work() -> None:
             poll = await self._open_poll(team, int(action["action_id"].rsplit(":", 1)[1]))
             if poll is None or not poll.is_open:
-                where = poll.space if poll else space(team, channel or user)
+                # Where the person is: a click in the Home tab has no channel, and a note
+                # in the poll's channel would go unseen there (it reaches them by DM).
+                where = space(team, channel or user)
                 text = "That poll has ended or no longer exists. Type /roundtable polls to see " \
                        "the open ones."
                 await self.sender.perform([self.core.error_reply(
@@ -191,6 +218,10 @@ class Listeners:
             poll = await self._open_poll(team, int(meta.get("poll", 0)))
             values = view["state"]["values"]
             choices = read_vote(poll, values) if poll else ()
+            if poll is not None and not poll.is_open:
+                # Said in the form, which stays open: a message in the channel would be
+                # missed by someone voting from the Home tab.
+                raise BadInput(CLOSED_FORM)
             if poll is not None:
                 parse_ballot(poll.spec, choices)
         except BadInput as error:

@@ -40,9 +40,12 @@ DM_RATE = 20.0
 DM_CONCURRENCY = 8
 #: Edits of one message at most this often, in seconds.
 UPDATE_INTERVAL = 1.0
-#: Errors that mean a person cannot be reached by DM: recorded, not retried.
+#: Errors that mean this one person cannot be reached by DM: recorded, not retried. Errors
+#: about the app itself (``messages_tab_disabled``, ``not_allowed_token_type``, ``invalid_auth``)
+#: are not here: they would otherwise mark everyone unreachable for two weeks, so they fail
+#: the job instead, and the code is logged.
 UNREACHABLE = frozenset({"cannot_dm_bot", "user_not_found", "user_disabled", "channel_not_found",
-                         "messages_tab_disabled", "not_allowed_token_type", "is_archived"})
+                         "is_archived"})
 #: A person who refused DMs is not tried again for this long.
 RETRY_UNREACHABLE = timedelta(days=14)
 #: Errors that mean an ephemeral reply cannot go to the channel: sent by DM instead.
@@ -177,7 +180,9 @@ class Sender:
                 await self.pacer.wait()
                 try:
                     await self._dm(effect)
-                except SlackApiError as error:
+                except Exception as error:
+                    # Any failure (a Slack error or a dropped connection) waits for the rest:
+                    # raising at once would fail the job while DMs were still being sent.
                     if api_error(error) not in UNREACHABLE:
                         failures.append(error)
                         return
@@ -191,6 +196,9 @@ class Sender:
 
         await asyncio.gather(*(one(e) for e in effects))
         if failures:
+            # The code only (the job's own log names just the exception's type).
+            log.warning("%d direct message(s) failed (%s); the job will be retried",
+                        len(failures), api_error(failures[0]))
             raise failures[0]
 
     async def _dm(self, effect: DirectMessage) -> None:
@@ -202,10 +210,15 @@ class Sender:
         """Queue an edit; the future is done once this card (or a later one) is shown."""
         slot = self._slots.setdefault(effect.key, _Slot())
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        if slot.final and effect.card.buttons:
-            # A participation update computed before the close arrived after it; the
-            # closed card stays.
-            future.set_result(None)
+        if effect.card.buttons and (slot.final or (slot.latest is not None
+                                                    and not slot.latest.card.buttons)):
+            # A participation update computed before the close arrived after it (the
+            # closed card may be shown already, or still waiting its turn): the closed
+            # card stays, and this edit is done when it is shown.
+            if slot.final:
+                future.set_result(None)
+            else:
+                slot.waiters.append(future)
             return future
         slot.latest = effect
         slot.waiters.append(future)

@@ -25,6 +25,7 @@ class FakeAdapter:
         self.events: list[str] = []
         self.sent: list = []
         self.got = asyncio.Event()
+        self.ended = asyncio.Event()
 
     async def start(self) -> None:
         self.events.append("start")
@@ -66,7 +67,7 @@ async def test_serve_starts_runs_due_work_and_stops(core, store, clock):
     # The first tick runs at start: the closing missed while "down" is delivered now.
     await asyncio.wait_for(slack.got.wait(), timeout=10)
     stop.set()
-    await asyncio.wait_for(running, timeout=10)
+    assert await asyncio.wait_for(running, timeout=10) is True
     assert slack.events == ["start", "stop"]
     assert any("Outcome of #1" in e.card.title for e in slack.sent)
 
@@ -78,3 +79,12 @@ async def test_missing_platform_settings_are_named_before_anything_starts(core, 
         create_adapters(app, {"SLACK_BOT_TOKEN": "xoxb-1"}, ["slack"])
     with pytest.raises(ConfigError, match="DISCORD_TOKEN"):
         create_adapters(app, {}, ["discord"])
+
+
+async def test_a_connection_that_ends_on_its_own_stops_the_bot(core, store, clock):
+    app = App(config=Config(), store=store, core=core, clock=clock)
+    slack, discord = FakeAdapter("slack"), FakeAdapter("discord")
+    running = asyncio.create_task(serve(app, [slack, discord], asyncio.Event()))
+    discord.ended.set()  # e.g. Discord refused the token or an intent
+    assert await asyncio.wait_for(running, timeout=10) is False
+    assert slack.events == ["start", "stop"] and discord.events == ["start", "stop"]

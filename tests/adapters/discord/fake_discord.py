@@ -47,6 +47,10 @@ class FakeDiscord:
 
     calls: list[Call] = field(default_factory=list)
     closed_dms: set[int] = field(default_factory=set)
+    #: user id -> the Discord error code a DM to them gets (403), besides closed_dms' 50007.
+    dm_refusals: dict[int, int] = field(default_factory=dict)
+    #: (method, path) -> (status, code): the next such call fails with this error.
+    failures: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
     rate_limits: list[tuple[str, str]] = field(default_factory=list)
     url: str = ""
 
@@ -79,6 +83,10 @@ class FakeDiscord:
     def rate_limit_once(self, method: str, path: str) -> None:
         """Answer the next ``method path`` with a 429, then normally."""
         self.rate_limits.append((method, path))
+
+    def fail_once(self, method: str, path: str, status: int, code: int) -> None:
+        """Answer the next ``method path`` with this error, then normally."""
+        self.failures[(method, path)] = (status, code)
 
     def matching(self, method: str, pattern: str) -> list[Call]:
         """Calls with this method whose path matches the regex (API prefix left off)."""
@@ -115,6 +123,10 @@ class FakeDiscord:
                 return _json({"message": "You are being rate limited.", "retry_after": 0.0,
                               "global": False}, 429, {"Via": "1.1 google", "Retry-After": "0",
                                                       "X-RateLimit-Scope": "user"})
+            if (request.method, path) in self.failures:
+                status, code = self.failures.pop((request.method, path))
+                call.status = status
+                return _json({"code": code, "message": "refused by the fake"}, status)
             status, data = self._answer(request.method, path, body)
             call.status, call.response = status, data
             return _json(data, status)
@@ -143,6 +155,8 @@ class FakeDiscord:
             channel = int(match[1])
             if channel - 1 in self.closed_dms and method == "POST":
                 return 403, {"code": 50007, "message": "Cannot send messages to this user"}
+            if channel - 1 in self.dm_refusals and method == "POST":
+                return 403, {"code": self.dm_refusals[channel - 1], "message": "Refused"}
             message_id = int(match[2][1:]) if match[2] else None
             return 200, self.message(channel, body or {}, message_id)
         return 200, {}

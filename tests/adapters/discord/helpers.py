@@ -43,3 +43,24 @@ async def create_poll(adapter: DiscordAdapter, fake: FakeDiscord, question: str,
 def posted_message(fake: FakeDiscord, call: Call) -> dict[str, Any]:
     """The message object the fake returned for a post (what Discord stored)."""
     return call.response
+
+
+def assert_within_limits(body: dict[str, Any]) -> None:
+    """What the real API would refuse (discord.py checks none of the lengths)."""
+    for embed in body.get("embeds") or []:
+        assert len(embed.get("title") or "") <= 256
+        assert len(embed.get("description") or "") <= 4096
+        assert len(embed.get("title") or "") + len(embed.get("description") or "") <= 6000
+    rows = body.get("components") or []
+    assert len(rows) <= 5
+    for row in rows:
+        assert row["type"] == 1 and 1 <= len(row["components"]) <= 5
+        for item in row["components"]:
+            assert 1 <= len(item["custom_id"]) <= 100
+            assert len(item.get("label") or "") <= 80
+            assert len(item.get("placeholder") or "") <= 150
+            if item["type"] == 3:
+                assert 1 <= len(item["options"]) <= 25
+                assert item["max_values"] <= len(item["options"])
+                assert all(len(o["label"]) <= 100 and len(o["value"]) <= 100
+                           for o in item["options"])

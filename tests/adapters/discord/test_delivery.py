@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import discord
+import pytest
+
 from adapters.discord.adapter import DiscordAdapter
 from bot.cards import Card, Text
-from bot.effects import DirectMessage, Post
+from bot.effects import DirectMessage, Post, UpdatePost
 from bot.timing import Timekeeper
 from tests.adapters.discord import payloads as p
 from tests.adapters.discord.fake_discord import CHANNEL, GUILD, FakeDiscord
@@ -79,3 +82,61 @@ async def test_reminders_are_dms_and_a_short_channel_message(adapter: DiscordAda
     assert "#1 closes in" in embed_text(public.body)
     recipients = {str(c.body["recipient_id"]) for c in fake.matching("POST", DMS)}
     assert recipients == {str(p.ALICE), str(p.BOB)}
+
+
+async def test_a_failed_edit_fails_the_job_but_a_deleted_message_does_not(
+        adapter: DiscordAdapter, fake: FakeDiscord, store) -> None:
+    post = await create_poll(adapter, fake, "Tea or coffee?", "Tea; Coffee")
+    await replies(fake)
+    await adapter.sender.drain()
+    poll = await store.find_poll(adapter_space(), 1)
+    card = Card("Poll #1 has closed", (Text("This poll has closed."),))
+    edit = UpdatePost(adapter_space(), f"poll:{poll.id}", card)
+    path = f"{POSTS}/{post.response['id']}"
+    fake.fail_once("PATCH", path, 400, 50035)          # Discord refused it: retry the job
+    with pytest.raises(discord.HTTPException):
+        await adapter.deliver([edit])
+    fake.fail_once("PATCH", path, 404, 10008)          # Unknown Message: nothing to retry
+    await adapter.deliver([edit])
+    assert [c.status for c in fake.matching("PATCH", path)][-2:] == [400, 404]
+
+
+async def test_members_who_left_every_shared_server_are_not_retried(
+        adapter: DiscordAdapter, fake: FakeDiscord, store) -> None:
+    fake.dm_refusals[p.BOB] = 50278          # "no mutual guilds": retrying cannot help
+    await adapter.deliver([dm(p.BOB), dm(p.CAROL)])
+    assert f"discord:{GUILD}:{p.BOB}" in await store.unreachable_since([f"discord:{GUILD}:{p.BOB}"])
+    await adapter.deliver([dm(p.BOB, "Second")])
+    assert len(fake.matching("POST", rf"/channels/{p.BOB + 1}/messages")) == 1
+
+
+async def test_everything_sent_says_no_mentions(adapter: DiscordAdapter, fake: FakeDiscord,
+                                                 store, core, clock) -> None:
+    post = await create_poll(adapter, fake, "@everyone lunch?", "Soup; Pie", closes="2h",
+                             remind="1h")
+    poll = await store.find_poll(adapter_space(), 1)
+    inject(adapter, p.click(f"rt:v:{poll.id}:1", post.response, user_id=p.BOB))
+    await replies(fake, 2)
+    await adapter.sender.drain()
+    clock.advance(timedelta(hours=3))
+    await Timekeeper(core, adapter.deliver, worker="test").run_due(clock.now())
+    sent = [c for c in fake.calls if c.method in ("POST", "PATCH") and isinstance(c.body, dict)
+            and ("embeds" in c.body or "embeds" in (c.body.get("data") or {}))]
+    kinds = {("callback" if "/callback" in c.path else "followup" if "/webhooks/" in c.path
+              else c.method) for c in sent}
+    assert {"followup", "POST", "PATCH"} <= kinds          # posts, edits, private answers
+    for call in sent:
+        body = call.body.get("data", call.body) if "/callback" in call.path else call.body
+        assert body.get("allowed_mentions") == {"parse": []}, (call.method, call.path, body)
+
+
+async def test_a_burst_of_dms_is_paced(adapter: DiscordAdapter, fake: FakeDiscord) -> None:
+    waits: list[tuple[int, float]] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append((len(fake.matching("POST", DMS)), seconds))   # DMs opened so far
+
+    adapter.sender.dms.sleep = sleep
+    adapter.sender.dms.interval = 0.1
+    await adapter.deliver([dm(p.ALICE), dm(p.BOB), dm(p.CAROL)])
+    assert waits == [(1, 0.1), (2, 0.1), (3, 0.1)]                # a wait after each one

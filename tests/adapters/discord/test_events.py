@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
+import discord
 import pytest
 
 from adapters.discord import create
@@ -185,3 +186,19 @@ async def test_a_new_poll_counts_everyone_who_can_see_the_channel(
     add_guild(adapter)            # Alice and Bob are in the server's member cache
     post = await create_poll(adapter, fake, "Tea or coffee?", "Tea; Coffee")
     assert "0 of 2 have voted" in embed_text(post.body)
+
+
+async def test_a_gateway_that_ends_for_good_is_reported_but_stop_is_not(
+        adapter: DiscordAdapter, monkeypatch) -> None:
+    async def refused(reconnect: bool = True) -> None:
+        raise discord.PrivilegedIntentsRequired(shard_id=None)
+
+    monkeypatch.setattr(adapter.client, "connect", refused)
+    await adapter._run()
+    # Roundtable's serve() stops the bot, so a supervisor can restart it or tell someone.
+    assert adapter.ended.is_set()
+
+    adapter.ended.clear()
+    await adapter.stop()
+    await adapter._run()
+    assert not adapter.ended.is_set()  # ending because we stopped it is not a failure

@@ -6,11 +6,18 @@ import asyncio
 
 from adapters.discord.adapter import DiscordAdapter
 from adapters.discord.send import PostEditor
-from bot.cards import Card
+from bot.cards import Button, Card
 from bot.effects import UpdatePost
 from tests.adapters.discord import payloads as p
 from tests.adapters.discord.fake_discord import FakeDiscord
-from tests.adapters.discord.helpers import CALLBACKS, create_poll, inject, replies
+from tests.adapters.discord.helpers import (
+    CALLBACKS,
+    FOLLOWUPS,
+    assert_within_limits,
+    create_poll,
+    inject,
+    replies,
+)
 from tests.adapters.discord.test_polls import adapter_space
 
 
@@ -33,8 +40,7 @@ async def test_a_score_form_pages_through_many_options(adapter: DiscordAdapter,
     await replies(fake)
     poll = await store.find_poll(adapter_space(), 1)
     inject(adapter, p.click(f"rt:o:{poll.id}", post.response, p.BOB))
-    opened = (await fake.wait_for("POST", CALLBACKS, 2))[1]
-    form = opened.response["resource"]["message"]
+    form = (await fake.wait_for("POST", FOLLOWUPS, 2))[1].response
     assert p.custom_ids(form) == ["rt:f:1", "rt:f:2", "rt:f:3", "rt:f:4", "rt:f:more",
                                   "rt:f:send"]
     inject(adapter, p.click("rt:f:1", form, p.BOB, values=["5"]))
@@ -46,7 +52,7 @@ async def test_a_score_form_pages_through_many_options(adapter: DiscordAdapter,
     inject(adapter, p.click("rt:f:6", second, p.BOB, values=["2"]))
     await fake.wait_for("POST", CALLBACKS, 5)
     inject(adapter, p.click("rt:f:send", second, p.BOB))
-    assert "Your scores: A 5, F 2." in (await replies(fake, 2))[1]
+    assert "Your scores: A 5, F 2." in (await replies(fake, 3))[2]
 
 
 async def test_poll_options_autocomplete_from_the_open_polls(adapter: DiscordAdapter,
@@ -80,3 +86,55 @@ async def test_a_burst_of_updates_becomes_few_edits_showing_the_latest() -> None
     release.set()
     await editor.drain()
     assert edits == ["1 have voted", "500 have voted"]
+
+
+async def test_a_timed_edit_does_not_wait_out_the_interval() -> None:
+    edits: list[str] = []
+
+    async def edit(effect: UpdatePost) -> None:
+        edits.append(effect.card.title)
+
+    editor = PostEditor(edit, interval=3600)
+    # A closing job waits for its edit, not for the hour before the next one may go.
+    await asyncio.wait_for(editor.submit(UpdatePost(adapter_space(), "poll:1", Card("Closed"))),
+                           timeout=2)
+    assert edits == ["Closed"]
+    await editor.drain()
+
+
+async def test_a_late_open_card_never_replaces_the_closed_one() -> None:
+    edits: list[str] = []
+    release = asyncio.Event()
+
+    async def edit(effect: UpdatePost) -> None:
+        edits.append(effect.card.title)
+        await release.wait()
+
+    editor = PostEditor(edit, interval=0)
+    space = adapter_space()
+    vote = Button("Vote", "vote:1")
+    first = editor.submit(UpdatePost(space, "poll:1", Card("3 have voted", buttons=(vote,))))
+    await asyncio.sleep(0)                      # that edit is on its way
+    closed = editor.submit(UpdatePost(space, "poll:1", Card("Closed")))
+    # A vote's update, computed just before the close, arrives after it.
+    stale = editor.submit(UpdatePost(space, "poll:1", Card("4 have voted", buttons=(vote,))))
+    release.set()
+    await asyncio.gather(first, closed, stale)
+    later = editor.submit(UpdatePost(space, "poll:1", Card("5 have voted", buttons=(vote,))))
+    await later
+    await editor.drain()
+    assert edits == ["3 have voted", "Closed"]
+
+
+async def test_long_polls_stay_within_discord_limits(adapter: DiscordAdapter,
+                                                     fake: FakeDiscord, store) -> None:
+    options = "; ".join(f"{n:02d} " + "*_" * 38 + "@" for n in range(20))  # 80 each
+    question = "Which *one* " + "_" * 280
+    for kind in ("choice", "multi", "ranked"):
+        post = await create_poll(adapter, fake, question, options, kind=kind)
+        assert_within_limits(post.body)
+    await replies(fake, 3)
+    ranked = await store.find_poll(adapter_space(), 3)
+    inject(adapter, p.click(f"rt:o:{ranked.id}", post.response, p.BOB))
+    form = (await fake.wait_for("POST", FOLLOWUPS, 4))[3]
+    assert_within_limits(form.body)

@@ -7,6 +7,7 @@ from tests.adapters.discord import payloads as p
 from tests.adapters.discord.fake_discord import FakeDiscord
 from tests.adapters.discord.helpers import (
     CALLBACKS,
+    FOLLOWUPS,
     POSTS,
     create_poll,
     embed_text,
@@ -31,12 +32,14 @@ async def test_vote_without_a_choice_shows_the_poll_buttons_privately(
     await replies(fake)
     poll = await store.find_poll(adapter_space(), 1)
     inject(adapter, p.slash("vote", p.BOB, poll=1))
-    prompt = (await fake.wait_for("POST", CALLBACKS, 2))[1]
-    assert prompt.body["type"] == 4 and prompt.body["data"]["flags"] & 64
-    message = prompt.response["resource"]["message"]
+    deferred = (await fake.wait_for("POST", CALLBACKS, 2))[1]
+    assert deferred.body["type"] == 5 and deferred.body["data"]["flags"] & 64
+    prompt = (await fake.wait_for("POST", FOLLOWUPS, 2))[1]
+    assert prompt.body["flags"] & 64
+    message = prompt.response
     assert p.custom_ids(message) == [f"rt:v:{poll.id}:1", f"rt:v:{poll.id}:2"]
     inject(adapter, p.click(f"rt:v:{poll.id}:1", message, p.BOB))
-    assert "You chose: Tea" in (await replies(fake, 2))[1]
+    assert "You chose: Tea" in (await replies(fake, 3))[2]
 
 
 async def test_an_ideas_round_becomes_a_ranked_poll(adapter: DiscordAdapter,

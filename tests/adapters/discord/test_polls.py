@@ -82,3 +82,19 @@ def adapter_space():
     from bot.model import SpaceRef
     from tests.adapters.discord.fake_discord import GUILD
     return SpaceRef("discord", str(GUILD), str(CHANNEL))
+
+
+async def test_the_poll_form_fits_what_was_typed_and_keeps_a_lone_option(
+        adapter: DiscordAdapter, fake: FakeDiscord) -> None:
+    inject(adapter, p.slash("poll", question="Which focus?", options="Music",
+                            closes="friday 17:00 " + "x" * 400))
+    modal = (await fake.wait_for("POST", CALLBACKS))[0].body
+    assert modal["type"] == 9
+    inputs = {c["custom_id"]: c for row in modal["data"]["components"]
+              for c in row["components"]}
+    assert inputs["options"]["value"] == "Music"
+    # Discord refuses a modal whose pre-filled value is longer than the box allows.
+    for box in inputs.values():
+        assert len(box.get("value") or "") <= box["max_length"] <= 4000
+        assert len(box["label"]) <= 45
+    assert len(modal["data"]["title"]) <= 45

@@ -8,8 +8,15 @@ from bot.service import Roundtable, Settings
 from storage import SqlStore, make_engine
 from tests.adapters.discord import payloads as p
 from tests.adapters.discord.conftest import start_adapter
-from tests.adapters.discord.fake_discord import FakeDiscord
-from tests.adapters.discord.helpers import CALLBACKS, create_poll, inject, replies
+from tests.adapters.discord.fake_discord import CHANNEL, FakeDiscord
+from tests.adapters.discord.helpers import (
+    CALLBACKS,
+    FOLLOWUPS,
+    create_poll,
+    embed_text,
+    inject,
+    replies,
+)
 from tests.adapters.discord.test_polls import adapter_space
 from tests.conftest import SECRET
 
@@ -20,9 +27,11 @@ async def test_a_ranked_vote_through_one_select_per_rank(adapter: DiscordAdapter
     await replies(fake)
     poll = await store.find_poll(adapter_space(), 1)
     inject(adapter, p.click(f"rt:o:{poll.id}", post.response, user_id=p.BOB))
-    opened = (await fake.wait_for("POST", CALLBACKS, 2))[1]
-    assert opened.body["type"] == 4 and opened.body["data"]["flags"] & 64  # only Bob sees it
-    form = opened.response["resource"]["message"]
+    deferred = (await fake.wait_for("POST", CALLBACKS, 2))[1]
+    assert deferred.body["type"] == 5 and deferred.body["data"]["flags"] & 64  # only Bob
+    opened = (await fake.wait_for("POST", FOLLOWUPS, 2))[1]
+    assert opened.body["flags"] & 64
+    form = opened.response
     assert p.custom_ids(form) == ["rt:f:1", "rt:f:2", "rt:f:3", "rt:f:send"]
     placeholders = [c["placeholder"] for row in form["components"] for c in row["components"]
                     if c["type"] == 3]
@@ -31,8 +40,8 @@ async def test_a_ranked_vote_through_one_select_per_rank(adapter: DiscordAdapter
     inject(adapter, p.click("rt:f:2", form, user_id=p.BOB, values=["1"]))
     await fake.wait_for("POST", CALLBACKS, 4)    # each pick is acknowledged silently
     inject(adapter, p.click("rt:f:send", form, user_id=p.BOB))
-    texts = await replies(fake, 2)
-    assert "Your ranking: Pier, then Library." in texts[1]
+    texts = await replies(fake, 3)
+    assert "Your ranking: Pier, then Library." in texts[2]
     assert await store.voted_count(poll.id) == 1
 
 
@@ -85,3 +94,67 @@ async def test_buttons_still_vote_after_a_restart(fake: FakeDiscord, store, core
     finally:
         await second.stop()
         await store2.close()
+
+
+async def test_poll_buttons_outlive_a_private_copy_of_them(adapter: DiscordAdapter,
+                                                           fake: FakeDiscord, store,
+                                                           monkeypatch) -> None:
+    # discord.py stops a kept ephemeral view after 15 minutes, and stopping a view that
+    # holds dynamic items unregisters their patterns: every poll button would go dead.
+    kept: list = []
+    view_store = adapter.client._connection._view_store
+    add_view = view_store.add_view
+
+    def keep(view, message_id=None):
+        kept.append(view)
+        add_view(view, message_id)
+
+    monkeypatch.setattr(view_store, "add_view", keep)
+    post = await create_poll(adapter, fake, "Tea or coffee?", "Tea; Coffee")
+    await replies(fake)
+    poll = await store.find_poll(adapter_space(), 1)
+    inject(adapter, p.slash("vote", p.BOB, poll=1))            # a private copy of the buttons
+    await replies(fake, 2)
+    for view in kept:
+        view._dispatch_timeout()                                # what 15 minutes would do
+    inject(adapter, p.click(f"rt:v:{poll.id}:2", post.response, user_id=p.CAROL))
+    assert "You chose: Coffee" in (await replies(fake, 3))[2]
+    assert not kept                       # and no poll message view is kept forever either
+
+
+async def test_the_vote_button_and_command_defer_before_reading_the_store(
+        adapter: DiscordAdapter, fake: FakeDiscord, store, monkeypatch) -> None:
+    post = await create_poll(adapter, fake, "Where?", "Library; Park; Pier", kind="ranked")
+    await replies(fake)
+    poll = await store.find_poll(adapter_space(), 1)
+    answered_first: list[bool] = []
+    deferrals = {"needed": 0}
+    bridge_store = adapter.bridge.store
+    for name in ("get_poll", "find_poll"):
+        original = getattr(bridge_store, name)
+
+        def checked(*args, _original=original):
+            deferred = [c for c in fake.matching("POST", CALLBACKS) if c.body["type"] == 5]
+            answered_first.append(len(deferred) >= deferrals["needed"])
+            return _original(*args)
+
+        monkeypatch.setattr(bridge_store, name, checked)
+    deferrals["needed"] = 2                     # the poll command's, then the button's
+    inject(adapter, p.click(f"rt:o:{poll.id}", post.response, user_id=p.BOB))
+    await replies(fake, 2)
+    deferrals["needed"] = 3
+    inject(adapter, p.slash("vote", p.CAROL, poll=1))
+    await replies(fake, 3)
+    assert answered_first and all(answered_first)
+
+
+async def test_a_click_on_a_form_from_before_a_restart_is_answered(
+        adapter: DiscordAdapter, fake: FakeDiscord) -> None:
+    old_form = {**fake.message(CHANNEL, {}), "flags": 64, "components": [
+        {"type": 1, "components": [{"type": 2, "style": 1, "label": "Send my vote",
+                                    "custom_id": "rt:f:send"}]}]}
+    inject(adapter, p.click("rt:f:send", old_form, user_id=p.BOB))
+    answer = (await fake.wait_for("POST", CALLBACKS))[0].body
+    assert answer["type"] == 4 and answer["data"]["flags"] & 64
+    text = embed_text(answer["data"])
+    assert "This form has expired" in text and "Press Vote" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -144,3 +145,55 @@ async def test_edits_of_one_message_are_a_second_apart(slack, send, fake: FakeSl
     assert waits == [0.75]
     assert [texts(blocks_of(c)).split("\n")[0] for c in fake.of("chat.update")] == [
         "first", "second"]
+
+
+async def test_a_late_open_card_never_replaces_a_closed_one_still_waiting(slack, send,
+                                                                         fake: FakeSlack):
+    # A vote's edit is on its way when the poll closes, and another vote's edit (computed
+    # before the close) is queued after the closed card: the closed card is what stays.
+    await send.command('poll "Where?" "Library" "Park"')
+    vote = (Button("Vote", "vote:1"),)
+    fake.held["chat.update"] = asyncio.Event()
+    first = slack.sender.update(UpdatePost(SPACE, "poll:1", Card("open 1", buttons=vote)))
+    await fake.wait_for("chat.update")
+    closed = slack.sender.update(UpdatePost(SPACE, "poll:1", Card("closed")))
+    late = slack.sender.update(UpdatePost(SPACE, "poll:1", Card("open 2", buttons=vote)))
+    fake.held["chat.update"].set()
+    await asyncio.gather(first, closed, late)
+    shown = [texts(blocks_of(c)).split("\n")[0] for c in fake.of("chat.update")]
+    assert shown == ["open 1", "closed"]
+
+
+async def test_one_dm_failing_on_the_network_still_lets_the_others_go_first(slack, monkeypatch,
+                                                                            fake: FakeSlack):
+    async def record(seconds: float) -> None:
+        pass
+
+    slack.sender.pacer = Pacer(rate=20, sleep=record, now=lambda: 0.0)
+    real = slack.sender._dm
+
+    async def flaky(effect: DirectMessage) -> None:
+        if effect.member.endswith("U000"):
+            raise TimeoutError
+        await real(effect)
+
+    monkeypatch.setattr(slack.sender, "_dm", flaky)
+    card = Card("Reminder", (Text("Vote"),))
+    effects = [DirectMessage("slack", f"slack:T1:U{n:03d}", card) for n in range(30)]
+    with pytest.raises(TimeoutError):
+        await slack.deliver(effects)
+    # Every other DM was sent before the job was told it failed (it will be retried).
+    assert {c.args["channel"] for c in fake.of("chat.postMessage")} == {
+        f"U{n:03d}" for n in range(1, 30)}
+
+
+async def test_an_app_wide_dm_error_fails_the_job_and_marks_nobody(slack, store,
+                                                                   fake: FakeSlack, caplog):
+    # The messages tab turned off in the app's settings is not the person's doing.
+    fake.errors["chat.postMessage"] = "messages_tab_disabled"
+    card = Card("Nudge", (Text("Your voice counts"),))
+    with pytest.raises(SlackApiError):
+        await slack.deliver([DirectMessage("slack", "slack:T1:U2", card)])
+    assert await store.unreachable_since({"slack:T1:U2"}) == {}
+    assert slack.sender.unreachable == 0
+    assert "messages_tab_disabled" in caplog.text  # the operator can tell what to fix

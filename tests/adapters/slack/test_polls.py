@@ -156,3 +156,23 @@ async def test_mistakes_get_a_private_polite_answer(slack, send, fake: FakeSlack
     await send.command('poll "Unclosed')
     assert "quote mark was opened" in texts(blocks_of(fake.of("chat.postEphemeral")[1]))
     assert fake.of("chat.postMessage") == []
+
+
+async def test_poll_with_a_question_but_no_options_opens_the_form_with_it(slack, send,
+                                                                          fake: FakeSlack):
+    await send.command('poll "Where should we meet?" --kind ranked')
+    [opened] = fake.of("views.open")
+    view = opened.args["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    question = next(b for b in view["blocks"] if b["block_id"] == "question")
+    assert question["element"]["initial_value"] == "Where should we meet?"
+    kind = next(b for b in view["blocks"] if b["block_id"] == "kind")
+    assert kind["element"]["initial_option"]["value"] == "ranked"
+    assert fake.of("chat.postMessage") == []
+    # Other flags would be lost in the form, and a round of ideas has no options: the
+    # core answers those as typed.
+    await send.command('poll "Where?" --closes 2d')
+    await send.command('poll "Where should we meet?" --kind ideas')
+    assert len(fake.of("views.open")) == 1
+    first, second = (texts(blocks_of(c)) for c in fake.of("chat.postEphemeral"))
+    assert "at least 2 options" in first and "To collect ideas first" in second

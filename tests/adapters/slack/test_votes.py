@@ -107,3 +107,30 @@ async def test_vote_on_a_closed_poll_is_refused_politely(slack, send, fake: Fake
     await send.click("rt:vote:1", user="U2")
     assert "has ended" in texts(blocks_of(fake.of("chat.postEphemeral")[-1]))
     assert fake.of("views.open") == []
+
+
+async def test_form_sent_after_the_poll_closed_says_so_in_the_form(slack, send,
+                                                                  fake: FakeSlack):
+    # Someone opens the form (say from the Home tab), the poll closes, then they submit.
+    await send.command('poll "Venue?" "Library" "Park" --kind ranked')
+    await send.click("rt:vote:1", user="U2", channel=None)
+    meta = json.loads(view_of(fake.of("views.open")[-1])["private_metadata"])
+    await send.command("close #1")
+    replies = len(fake.of("chat.postEphemeral"))
+    answer = await send.submit("rt_vote", meta, {"rank-1": select("2")}, user="U2")
+    assert answer.json()["response_action"] == "errors"
+    assert "has closed" in answer.json()["errors"]["rank-1"]
+    assert len(fake.of("chat.postEphemeral")) == replies  # nothing said elsewhere
+
+
+async def test_home_tab_vote_on_a_closed_poll_is_answered_where_the_person_is(
+        slack, send, fake: FakeSlack):
+    await send.command('poll "Where?" "Library" "Park"')
+    await send.command("close #1")
+    fake.errors["chat.postEphemeral"] = "channel_not_found"  # no channel in the Home tab
+    await send.click("rt:vote:1", user="U2", channel=None)
+    tried = fake.of("chat.postEphemeral")[-1]
+    assert (tried.args["channel"], tried.args["user"]) == ("U2", "U2")  # not C1
+    dm = fake.of("chat.postMessage")[-1]
+    assert dm.args["channel"] == "U2" and "has ended" in texts(blocks_of(dm))
+    assert fake.of("views.open") == []
