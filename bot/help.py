@@ -172,8 +172,9 @@ def help_card(topic: str | None, extra: dict[str, str] | None = None) -> Card:
         topic: A command word, or None for the overview.
         extra: Lines an adapter adds for its own commands (e.g. the playground's ``as``).
     """
-    if topic:
-        key = topic.split()[0].lstrip("/")
+    words = topic.split() if topic else []
+    if words:
+        key = words[0].lstrip("/")
         if key == "proposal":
             key = "propose"
         if key not in TOPICS:

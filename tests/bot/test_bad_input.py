@@ -77,3 +77,11 @@ async def test_random_strings(driver, line):
         await driver.say('poll "Score?" "A" "B" --kind score')
         driver.seeded = True
     await _check(driver, line)
+
+
+async def test_help_on_a_blank_topic_gives_the_overview(driver):
+    # Found by the fuzz test above: a quoted blank used to raise inside help.
+    out = await driver.say('help " "')
+    assert "Sorry, something went wrong" not in out
+    overview = await driver.say("help")
+    assert out.splitlines()[:8] == overview.splitlines()[:8]
