@@ -17,12 +17,12 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.edits import PostEditor
 from adapters.slack.blocks import Block, card_blocks, fallback_text
 from adapters.slack.directory import api_error
 from adapters.slack.poll_blocks import poll_blocks, vote_poll_id
@@ -76,17 +76,6 @@ class Pacer:
             await self.sleep(start - now)
 
 
-@dataclass
-class _Slot:
-    """The pending edit of one keyed message."""
-
-    latest: UpdatePost | None = None
-    waiters: list[asyncio.Future[None]] = field(default_factory=list)
-    task: asyncio.Task[None] | None = None
-    last: float = float("-inf")
-    final: bool = False
-
-
 class Sender:
     """Performs effects on Slack.
 
@@ -103,9 +92,20 @@ class Sender:
                  now: Callable[[], float] = time.monotonic) -> None:
         self.client, self.core, self.store = client, core, core.store
         self.pacer = Pacer(dm_rate, sleep, now)
-        self.update_interval, self.sleep, self.now = update_interval, sleep, now
-        self._slots: dict[str, _Slot] = {}
+        self.sleep, self.now = sleep, now
+        # Through lambdas, so that tests may swap the clock and the sleep afterwards.
+        self.editor = PostEditor(self._edit, update_interval, now=lambda: self.now(),
+                                 sleep=lambda seconds: self.sleep(seconds))
         self.unreachable = 0
+
+    @property
+    def update_interval(self) -> float:
+        """Least seconds between two edits of one message."""
+        return self.editor.interval
+
+    @update_interval.setter
+    def update_interval(self, seconds: float) -> None:
+        self.editor.interval = seconds
 
     async def blocks(self, card: Card, space: SpaceRef | None) -> tuple[str, list[Block]]:
         """A card's fallback text and blocks; poll cards get their voting controls."""
@@ -207,45 +207,12 @@ class Sender:
                                            blocks=blocks, unfurl_links=False)
 
     def update(self, effect: UpdatePost) -> asyncio.Future[None]:
-        """Queue an edit; the future is done once this card (or a later one) is shown."""
-        slot = self._slots.setdefault(effect.key, _Slot())
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        if effect.card.buttons and (slot.final or (slot.latest is not None
-                                                    and not slot.latest.card.buttons)):
-            # A participation update computed before the close arrived after it (the
-            # closed card may be shown already, or still waiting its turn): the closed
-            # card stays, and this edit is done when it is shown.
-            if slot.final:
-                future.set_result(None)
-            else:
-                slot.waiters.append(future)
-            return future
-        slot.latest = effect
-        slot.waiters.append(future)
-        if slot.task is None or slot.task.done():
-            slot.task = asyncio.create_task(self._edits(slot))
-        return future
+        """Queue an edit; the future is done once this card (or a later one) is shown.
 
-    async def _edits(self, slot: _Slot) -> None:
-        while slot.latest is not None:
-            gap = slot.last + self.update_interval - self.now()
-            if gap > 0:
-                await self.sleep(gap)
-            effect, waiters = slot.latest, slot.waiters
-            slot.latest, slot.waiters = None, []
-            try:
-                await self._edit(effect)
-            except Exception as error:
-                log.warning("a poll message could not be updated (%s)", api_error(error))
-                for waiter in waiters:
-                    if not waiter.done():
-                        waiter.set_exception(error)
-            else:
-                for waiter in waiters:
-                    if not waiter.done():
-                        waiter.set_result(None)
-            slot.last = self.now()
-            slot.final = slot.final or not effect.card.buttons
+        Coalesced per message, a second apart, and a late open card never replaces the
+        closed one (``adapters.edits``).
+        """
+        return self.editor.submit(effect)
 
     async def _edit(self, effect: UpdatePost) -> None:
         ref = await self.store.find_post(effect.key, PLATFORM)
@@ -263,11 +230,7 @@ class Sender:
 
     async def drain(self) -> None:
         """Wait until every queued edit has been sent (or has failed)."""
-        while True:
-            tasks = [s.task for s in self._slots.values() if s.task and not s.task.done()]
-            if not tasks:
-                return
-            await asyncio.gather(*tasks, return_exceptions=True)
+        await self.editor.drain()
 
 
 def _swallow(future: asyncio.Future[None]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from adapters.discord.adapter import DiscordAdapter
-from adapters.discord.send import PostEditor
+from adapters.edits import PostEditor
 from bot.cards import Button, Card
 from bot.effects import UpdatePost
 from tests.adapters.discord import payloads as p
