@@ -214,10 +214,8 @@ class Store(Protocol):
         """How many members each space has, by space key."""
         ...
 
-    async def members_without_votes(
-        self, polls: Sequence[tuple[int, SpaceRef]]
-    ) -> dict[int, list[str]]:
-        """For each ``(poll id, space)``: member keys of those who have not voted, sorted."""
+    async def members_without_votes(self, poll_ids: Sequence[int]) -> dict[int, list[str]]:
+        """For each poll: member keys of its space's members who have not voted, sorted."""
         ...
 
     async def get_schedules(self, schedule_ids: Sequence[int]) -> dict[int, Schedule]:

@@ -258,8 +258,9 @@ class Roundtable:
 
     async def _list_polls(self, cmd: c.ListPolls) -> list[Effect]:
         polls = await self.store.open_polls(cmd.space)
-        entries = [(poll, await self.store.voted_count(poll.id),
-                    await self.store.time_requests(poll.id)) for poll in polls]
+        voted = await self.store.voted_counts([poll.id for poll in polls])
+        entries = [(poll, voted[poll.id], await self.store.time_requests(poll.id))
+                   for poll in polls]
         eligible = await self.store.member_count(cmd.space)
         return [Reply(cmd.actor, cmd.space, polls_card(entries, eligible, self.zone_of(cmd.space)))]
 

@@ -100,13 +100,6 @@ class JobRunner:
         self.core = core
         self.store = core.store
 
-    async def run(self, job: Job, now: datetime) -> Ran:
-        """The effects of one due job, and the jobs that follow it."""
-        result = (await self.run_batch([job], now))[job.id]
-        if isinstance(result, Exception):
-            raise result
-        return result
-
     async def run_batch(self, jobs: Sequence[Job], now: datetime) -> dict[int, Ran | Exception]:
         """Run a batch of due jobs; each job's id maps to what it produced or its error.
 
@@ -199,8 +192,7 @@ class JobRunner:
             due.append((job, poll))
         if not due:
             return results
-        targets = [(poll.id, poll.space) for _, poll in due]
-        members = await self.store.members_without_votes(targets)
+        members = await self.store.members_without_votes([poll.id for _, poll in due])
         voted = await self.store.voted_counts([poll.id for _, poll in due])
         eligible = await self.store.member_counts([poll.space for _, poll in due])
         for job, poll in due:

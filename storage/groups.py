@@ -81,13 +81,7 @@ class GroupMethods(IdeaMethods):
 
     async def groups(self, space: SpaceRef) -> list[Group]:
         """The space's groups, by slug."""
-        async with self._read() as session:
-            rows = (
-                await session.exec(
-                    select(GroupRow).where(GroupRow.space == space.key).order_by(col(GroupRow.slug))
-                )
-            ).all()
-        return [Group(row.slug, row.name, row.role) for row in rows]
+        return (await self.groups_of([space]))[space.key]
 
     async def set_group_role(self, space: SpaceRef, slug: str, role: str | None) -> bool:
         """Map a platform role onto a group; False if there is no such group.
@@ -279,13 +273,7 @@ class GroupMethods(IdeaMethods):
         The group slugs are those of the voter's groups when they voted; they are
         empty once the poll has closed.
         """
-        async with self._read() as session:
-            result = await session.exec(
-                select(BallotRow.voter_name, BallotRow.ballot, BallotRow.voter_groups)
-                .where(BallotRow.poll_id == poll_id)
-                .order_by(col(BallotRow.id))
-            )
-            return [(name, ballot, split_tags(tags)) for name, ballot, tags in result.all()]
+        return (await self.tagged_ballots_of([poll_id]))[poll_id]
 
     async def update_outcome(
         self, space: SpaceRef, poll_number: int, change: Callable[[Outcome], Outcome]

@@ -141,13 +141,10 @@ class MemberMethods(StoreBase):
             )
             return list(result.all())
 
-    async def members_without_votes(
-        self, polls: Sequence[tuple[int, SpaceRef]]
-    ) -> dict[int, list[str]]:
-        """For each ``(poll id, space)``: the members who have not voted, sorted (one query)."""
-        spaces = {poll_id: space.key for poll_id, space in polls}
-        left: dict[int, list[str]] = {poll_id: [] for poll_id in spaces}
-        if not spaces:
+    async def members_without_votes(self, poll_ids: Sequence[int]) -> dict[int, list[str]]:
+        """For each poll: the members of its space who have not voted, sorted (one query)."""
+        left: dict[int, list[str]] = {poll_id: [] for poll_id in poll_ids}
+        if not left:
             return left
         voted = exists().where(
             col(ParticipationRow.poll_id) == col(PollRow.id),
@@ -157,7 +154,7 @@ class MemberMethods(StoreBase):
             rows = await session.exec(
                 select(col(PollRow.id), col(SpaceMemberRow.member))
                 .join(PollRow, col(PollRow.space) == col(SpaceMemberRow.space))
-                .where(col(PollRow.id).in_(list(spaces)), ~voted)
+                .where(col(PollRow.id).in_(list(left)), ~voted)
                 .order_by(col(PollRow.id), col(SpaceMemberRow.member))
             )
             for poll_id, member in rows.all():

@@ -70,9 +70,7 @@ class ScheduleMethods(StoreBase):
 
     async def get_schedule(self, schedule_id: int) -> Schedule | None:
         """An active schedule by id; None if there is none or it was deleted."""
-        async with self._read() as session:
-            row = await session.get(ScheduleRow, schedule_id)
-        return schedule_from_row(row) if row is not None and row.active else None
+        return (await self.get_schedules([schedule_id])).get(schedule_id)
 
     async def get_schedules(self, schedule_ids: Sequence[int]) -> dict[int, Schedule]:
         """The active schedules among these ids, by id, in one query."""

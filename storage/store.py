@@ -289,10 +289,7 @@ class SqlStore(
 
     async def voted_count(self, poll_id: int) -> int:
         """How many members have voted in the poll."""
-        async with self._read() as session:
-            return (
-                await session.exec(select(func.count()).where(ParticipationRow.poll_id == poll_id))
-            ).one()
+        return (await self.voted_counts([poll_id]))[poll_id]
 
     async def has_voted(self, poll_id: int, member: str) -> bool:
         """Whether the member has voted in the poll."""
