@@ -630,6 +630,7 @@ async def serve(config: dict[str, Any], figures: dict[str, Any]) -> None:
     from bot.anonymity import Keyring
     from bot.service import Roundtable, Settings
     from bot.timing import Timekeeper
+    from roundtable import collector
     from roundtable.ticker import JOB_ID, Ticker
     from storage import SqlStore, make_engine
 
@@ -650,6 +651,7 @@ async def serve(config: dict[str, Any], figures: dict[str, Any]) -> None:
     log = TickLog()
     ticker.tick = log.wrap(ticker.tick)  # type: ignore[method-assign]
     times["core_built"] = time.time()
+    collector.settle()  # as roundtable.bootstrap.serve does, once its adapters are up
     ticker.start()
     try:
         await asyncio.wait_for(log.first.wait(), 60)

@@ -16,6 +16,7 @@ from bot.model import (
     Decision,
     Group,
     Job,
+    JobKind,
     NewJob,
     Poll,
     PollSpec,
@@ -262,13 +263,15 @@ class Store(Protocol):
         ...
 
     async def claim_jobs(
-        self, worker: str, now: datetime, lease_until: datetime, limit: int
+        self, worker: str, now: datetime, lease_until: datetime, limit: int,
+        kinds: Sequence[JobKind] | None = None,
     ) -> list[Job]:
         """Atomically claim up to ``limit`` due jobs for ``worker``, earliest first.
 
         A job is due when it is not done, ``due_at <= now``, and it is unclaimed or its
         lease has run out (its worker stopped). Two workers never get the same job while
         a lease holds: a conditional UPDATE (``FOR UPDATE SKIP LOCKED`` on PostgreSQL).
+        ``kinds``, if given, claims only jobs of those kinds.
         """
         ...
 

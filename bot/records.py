@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, fields
+from functools import lru_cache
 from typing import Any
 
 from bot.model import Ballot, Outcome, Stance, Verdict
@@ -26,8 +27,13 @@ def ballot_to_json(ballot: Ballot) -> str:
     return json.dumps(data, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
 
 
+@lru_cache(maxsize=4096)
 def ballot_from_json(text: str) -> Ballot:
-    """Read a ballot written by ``ballot_to_json``."""
+    """Read a ballot written by ``ballot_to_json``.
+
+    Ballots are immutable and most are alike ("picked option 2"), so a closing burst
+    reads each distinct text once.
+    """
     data = json.loads(text)
     return Ballot(
         picks=tuple(data.get("p", ())),

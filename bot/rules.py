@@ -89,7 +89,8 @@ def decide_in_groups(
         min_group_size: Groups with fewer ballots get no numbers of their own.
     """
     declared = {g.slug: g for g in groups}
-    tagged = [replace(t, groups=t.groups & declared.keys()) for t in ballots]
+    tagged = [t if t.groups <= declared.keys() else replace(t, groups=t.groups & declared.keys())
+              for t in ballots]
     weights = None
     if spec.rule is Rule.EQUAL_WEIGHT and declared:
         weights = equal_weights([t.groups for t in tagged])

@@ -103,8 +103,8 @@ class JobRunner:
     async def run_batch(self, jobs: Sequence[Job], now: datetime) -> dict[int, Ran | Exception]:
         """Run a batch of due jobs; each job's id maps to what it produced or its error.
 
-        Each kind runs as its own lane, concurrently: while one lane waits for the
-        database (closings write, check-ins read), another computes.
+        The ``Timekeeper`` claims one kind per batch; a batch of several kinds (as
+        another caller might pass) runs each kind as its own lane, concurrently.
         """
         kinds: dict[JobKind, list[Job]] = {}
         for job in jobs:
@@ -288,16 +288,35 @@ class Timekeeper:
         self._pruned_at: datetime | None = None
 
     async def run_due(self, now: datetime) -> int:
-        """Run every job due at ``now``; return how many ran (including failures)."""
+        """Run every job due at ``now``; return how many ran (including failures).
+
+        Each kind of job is claimed and run in its own lane, and the lanes run together:
+        a lane claims a batch of its kind, runs it, delivers it, marks it done and claims
+        the next, without waiting for the other lanes' batches. A burst of cheap
+        check-ins is then not held up batch by batch behind the closings due with it,
+        and one lane's database waits are another lane's time to compute.
+        """
         try:
             # Counted contributions wait in memory for a batch; each tick writes them out.
             await self.store.flush_contributions()
         except Exception as error:
             log.warning("contributions not written this tick (%s)", type(error).__name__)
         await self._prune(now)
+        lanes = await asyncio.gather(*(self._run_lane(kind, now) for kind in JobKind),
+                                     return_exceptions=True)
+        # Every lane has finished before a failure is passed on, so nothing of this tick
+        # is still running when the next one starts.
+        for lane in lanes:
+            if isinstance(lane, BaseException):
+                raise lane
+        return sum(lane for lane in lanes if isinstance(lane, int))
+
+    async def _run_lane(self, kind: JobKind, now: datetime) -> int:
+        """Claim and run the due jobs of one kind, a batch at a time; how many ran."""
         ran = 0
         while True:
-            jobs = await self.store.claim_jobs(self.worker, now, now + self.lease, self.batch)
+            jobs = await self.store.claim_jobs(self.worker, now, now + self.lease, self.batch,
+                                               kinds=(kind,))
             if not jobs:
                 return ran
             ran += await self._run_claimed(jobs, now)

@@ -14,6 +14,7 @@ from bot.effects import Effect
 from bot.ports import Clock, Store
 from bot.service import Roundtable, Settings
 from bot.timing import Timekeeper
+from roundtable import collector
 from roundtable.config import Config
 from roundtable.keyfile import load_master_secret
 from roundtable.ticker import Ticker
@@ -124,6 +125,7 @@ async def serve(app: App, adapters: Sequence[PlatformAdapter], stop: asyncio.Eve
             await adapter.start()
             started.append(adapter)
             log.info("%s adapter started", adapter.platform)
+        collector.settle()
         ticker.start()
         waits = [asyncio.create_task(stop.wait())]
         waits += [asyncio.create_task(adapter.ended.wait()) for adapter in adapters]

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.model import Job, NewJob
+from bot.model import Job, JobKind, NewJob
 from storage.base import StoreBase
 from storage.convert import job_from_row, job_values
 from storage.tables import MAX_JOB_ERROR, JobRow, utc
@@ -78,21 +78,24 @@ class JobMethods(StoreBase):
             await insert_jobs(session, rows)
 
     async def claim_jobs(
-        self, worker: str, now: datetime, lease_until: datetime, limit: int
+        self, worker: str, now: datetime, lease_until: datetime, limit: int,
+        kinds: Sequence[JobKind] | None = None,
     ) -> list[Job]:
         """Claim up to ``limit`` due jobs for ``worker`` until ``lease_until``, earliest first.
 
         Due means not done, ``due_at <= now``, and unclaimed or with a lease that ran out
-        before ``now``.
+        before ``now``. ``kinds``, if given, claims only jobs of those kinds.
         """
         now, lease_until = utc(now), utc(lease_until)
-        if limit <= 0:
+        if limit <= 0 or (kinds is not None and not kinds):
             return []
-        due = (
+        due: tuple[ColumnElement[bool], ...] = (
             _job.c.done_at.is_(None),
             _job.c.due_at <= now,
             or_(_job.c.lease_until.is_(None), _job.c.lease_until < now),
         )
+        if kinds is not None:
+            due += (_job.c.kind.in_([JobKind(kind).value for kind in kinds]),)
         # A read first: most ticks find nothing due, and a read does not wait for (or
         # hold up) writers, where the claim below is a write transaction.
         async with self._read() as session:

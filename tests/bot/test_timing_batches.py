@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from bot.commands import CastVote, CreatePoll, MembersSeen
@@ -121,6 +122,31 @@ async def test_a_slow_delivery_renews_its_claim_and_marks_progress(core, clock):
     assert await keeper.run_due(clock.now()) == 4
     assert taken_over == [0] and other.sent == []
     assert len(await core.store.decisions()) == 4
+
+
+async def test_check_ins_are_not_held_back_behind_closings_due_before_them(driver, core,
+                                                                            clock):
+    await driver.say('schedule "Weekly check-in" --every 1w')
+    await _polls(core, 3, closes="6d")
+    clock.advance(timedelta(days=7))
+    check_in_sent = asyncio.Event()
+    sent: list = []
+
+    async def deliver(effects) -> None:
+        titles = [e.card.title for e in effects if isinstance(e, Post)]
+        if any(title.startswith("Outcome") for title in titles):
+            # The closings' delivery is stuck (a slow channel) until a check-in has gone.
+            await check_in_sent.wait()
+        sent.extend(titles)
+        if any(title.startswith("Check-in") for title in titles):
+            check_in_sent.set()
+
+    # Each kind of job runs in its own lane: the check-in goes out while the closings,
+    # due a day earlier and claimed first, are still being delivered.
+    ran = await asyncio.wait_for(Timekeeper(core, deliver).run_due(clock.now()), timeout=10)
+    assert ran >= 4
+    assert sent[0] == "Check-in: Weekly check-in"
+    assert sum(title.startswith("Outcome") for title in sent) == 3
 
 
 async def test_a_recurring_check_in_keeps_one_job_row(driver, core):

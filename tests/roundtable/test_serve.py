@@ -4,6 +4,7 @@ through the router, and stopped."""
 from __future__ import annotations
 
 import asyncio
+import gc
 from datetime import timedelta
 
 import pytest
@@ -12,11 +13,21 @@ from bot.cards import Card
 from bot.commands import CreatePoll
 from bot.effects import DirectMessage, Post
 from bot.model import Actor, SpaceRef
+from roundtable import collector
 from roundtable.bootstrap import App, NoAdapter, Router, create_adapters, serve
 from roundtable.config import Config, ConfigError, SchedulerConfig
 
 SLACK = SpaceRef("slack", "T1", "C1")
 DISCORD = SpaceRef("discord", "G1", "100")
+
+
+@pytest.fixture(autouse=True)
+def _restore_collector():
+    """``serve`` tunes the process's garbage collector; undo that for the other tests."""
+    before = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*before)
 
 
 class FakeAdapter:
@@ -66,6 +77,10 @@ async def test_serve_starts_runs_due_work_and_stops(core, store, clock):
     running = asyncio.create_task(serve(app, [slack], stop))
     # The first tick runs at start: the closing missed while "down" is delivered now.
     await asyncio.wait_for(slack.got.wait(), timeout=10)
+    # Once started, what start-up made is frozen and young collections are rarer, so a
+    # burst of timed work spends less of its time in the garbage collector.
+    assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == (collector.YOUNG_THRESHOLD, *collector.OLDER_THRESHOLDS)
     stop.set()
     assert await asyncio.wait_for(running, timeout=10) is True
     assert slack.events == ["start", "stop"]

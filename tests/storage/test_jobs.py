@@ -48,6 +48,17 @@ async def test_claim_respects_the_limit(store: SqlStore) -> None:
     assert await store.claim_jobs("A", T0, LEASE, limit=0) == []
 
 
+async def test_a_claim_can_take_only_some_kinds(store: SqlStore) -> None:
+    await store.add_jobs([job(T0 - MINUTE, JobKind.CLOSE), job(T0 - MINUTE, JobKind.OCCUR),
+                          job(T0, JobKind.REMIND), job(T0, JobKind.CLOSE)])
+    closings = await store.claim_jobs("A", T0, LEASE, limit=10, kinds=[JobKind.CLOSE])
+    assert [(j.id, j.kind) for j in closings] == [(1, JobKind.CLOSE), (4, JobKind.CLOSE)]
+    assert await store.claim_jobs("A", T0, LEASE, limit=10, kinds=[]) == []
+    # The other kinds were left for another claim.
+    rest = await store.claim_jobs("B", T0, LEASE, limit=10)
+    assert [(j.id, j.kind) for j in rest] == [(2, JobKind.OCCUR), (3, JobKind.REMIND)]
+
+
 async def test_an_expired_lease_can_be_taken_over(store: SqlStore) -> None:
     await store.add_jobs([job()])
     assert len(await store.claim_jobs("A", T0, LEASE, limit=1)) == 1
