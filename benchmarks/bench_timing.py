@@ -77,6 +77,8 @@ sys.path.insert(0, str(ROOT))
 # not here: the bot process measures its memory before and after importing them.
 
 SEED = 20240601
+#: The platform of every space the benchmark makes.
+BENCH_PLATFORM = "bench"
 SECRET = bytes(range(32))
 START_TARGET_S = 2.0
 LAG_P99_TARGET_S = 1.5
@@ -260,7 +262,7 @@ async def build_database(path: Path, options: Options) -> Plan:
     core = Roundtable(store, clock, Keyring(SECRET), Settings(timezone="UTC"))
     counts: dict[str, Any] = {}
     try:
-        spaces = [SpaceRef("bench", f"T{i // 100:03d}", f"C{i:05d}")
+        spaces = [SpaceRef(BENCH_PLATFORM, f"T{i // 100:03d}", f"C{i:05d}")
                   for i in range(max(20, options.burst // 10))]
         admins = {space.key: Actor("bench", space.workspace, f"A{i:05d}", name=f"Host {i}",
                                    roles=frozenset({"admin"})) for i, space in enumerate(spaces)}
@@ -646,7 +648,9 @@ async def serve(config: dict[str, Any], figures: dict[str, Any]) -> None:
     times["store_started"] = time.time()
     core = Roundtable(store, clock, Keyring(SECRET), Settings(timezone="UTC"))
     recorder = Recorder(clock)
-    timekeeper = Timekeeper(core, recorder.deliver, batch=config["batch"])
+    # As serve() does: only the jobs of the platforms this process runs are claimed.
+    timekeeper = Timekeeper(core, recorder.deliver, batch=config["batch"],
+                            platforms=[BENCH_PLATFORM])
     ticker = Ticker(timekeeper, clock, interval=config["interval"])
     log = TickLog()
     ticker.tick = log.wrap(ticker.tick)  # type: ignore[method-assign]

@@ -7,7 +7,7 @@ ideas, voices and reach parts of the store are declared in ``bot.store_parts``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -265,13 +265,15 @@ class Store(Protocol):
     async def claim_jobs(
         self, worker: str, now: datetime, lease_until: datetime, limit: int,
         kinds: Sequence[JobKind] | None = None,
+        platforms: Collection[str] | None = None,
     ) -> list[Job]:
         """Atomically claim up to ``limit`` due jobs for ``worker``, earliest first.
 
         A job is due when it is not done, ``due_at <= now``, and it is unclaimed or its
         lease has run out (its worker stopped). Two workers never get the same job while
         a lease holds: a conditional UPDATE (``FOR UPDATE SKIP LOCKED`` on PostgreSQL).
-        ``kinds``, if given, claims only jobs of those kinds.
+        ``kinds``, if given, claims only jobs of those kinds; ``platforms``, only jobs
+        whose poll or schedule is on one of those platforms (and jobs with neither).
         """
         ...
 

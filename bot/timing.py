@@ -17,7 +17,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
@@ -272,11 +272,15 @@ class Timekeeper:
         batch: How many jobs to claim at once.
         lease: How long a claim holds before another process may take the job over.
         monotonic: Measures how long delivery has taken (tests pass their own).
+        platforms: The platforms ``deliver`` can reach; only their jobs are claimed, so
+            processes running different platforms on one database leave each other's
+            work alone. None (the playground, tests): every job.
     """
 
     def __init__(self, core: Roundtable, deliver: Deliver, worker: str | None = None,
                  batch: int = BATCH, lease: timedelta = LEASE,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic,
+                 platforms: Collection[str] | None = None) -> None:
         self.core = core
         self.store = core.store
         self.runner = JobRunner(core)
@@ -285,6 +289,7 @@ class Timekeeper:
         self.batch = batch
         self.lease = lease
         self._monotonic = monotonic
+        self.platforms = tuple(sorted(platforms)) if platforms is not None else None
         self._pruned_at: datetime | None = None
 
     async def run_due(self, now: datetime) -> int:
@@ -316,7 +321,7 @@ class Timekeeper:
         ran = 0
         while True:
             jobs = await self.store.claim_jobs(self.worker, now, now + self.lease, self.batch,
-                                               kinds=(kind,))
+                                               kinds=(kind,), platforms=self.platforms)
             if not jobs:
                 return ran
             ran += await self._run_claimed(jobs, now)

@@ -73,7 +73,11 @@ async def build(config: Config, env: Mapping[str, str], clock: Clock,
 
 
 class NoAdapter(Exception):
-    """An effect belongs to a platform this process does not run; its job is retried."""
+    """An effect belongs to a platform this process does not run; its job is retried.
+
+    Rare: ``serve`` claims only the jobs of this process's platforms. It would take a
+    job whose effects reach beyond its own poll's or schedule's platform.
+    """
 
 
 class Router:
@@ -116,7 +120,10 @@ async def serve(app: App, adapters: Sequence[PlatformAdapter], stop: asyncio.Eve
     was down happen now (once: the claim in the database sees to that). Returns False
     if it stopped because an adapter's connection ended on its own.
     """
-    timekeeper = Timekeeper(app.core, Router(adapters).deliver)
+    router = Router(adapters)
+    # Only this process's platforms' jobs: another process on the same database, running
+    # other platforms, takes theirs.
+    timekeeper = Timekeeper(app.core, router.deliver, platforms=router.adapters.keys())
     ticker = Ticker(timekeeper, app.clock, app.config.scheduler.tick_seconds)
     started: list[PlatformAdapter] = []
     waits: list[asyncio.Task[bool]] = []

@@ -11,7 +11,7 @@ lease runs out; after that another may take them over, and the first worker's la
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from sqlalchemy import (
     and_,
     case,
     delete,
+    exists,
     func,
     insert,
     or_,
@@ -31,9 +32,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.model import Job, JobKind, NewJob
 from storage.base import StoreBase
 from storage.convert import job_from_row, job_values
-from storage.tables import MAX_JOB_ERROR, JobRow, utc
+from storage.tables import MAX_JOB_ERROR, JobRow, PollRow, ScheduleRow, utc
 
 _job = JobRow.__table__
+_poll = PollRow.__table__
+_schedule = ScheduleRow.__table__
 #: The columns a claim returns, in the order ``Job`` needs them.
 _JOB_COLUMNS = (
     _job.c.id,
@@ -66,6 +69,16 @@ async def drop_pending(session: AsyncSession, which: ColumnElement[bool]) -> Non
     )
 
 
+def _on_platforms(platforms: list[str]) -> ColumnElement[bool]:
+    """Jobs whose poll or schedule is on one of ``platforms``, or that have neither."""
+    return or_(
+        and_(_job.c.poll_id.is_(None), _job.c.schedule_id.is_(None)),
+        exists().where(_poll.c.id == _job.c.poll_id, _poll.c.platform.in_(platforms)),
+        exists().where(_schedule.c.id == _job.c.schedule_id,
+                       _schedule.c.platform.in_(platforms)),
+    )
+
+
 class JobMethods(StoreBase):
     """The timed-work methods of ``SqlStore``."""
 
@@ -80,11 +93,14 @@ class JobMethods(StoreBase):
     async def claim_jobs(
         self, worker: str, now: datetime, lease_until: datetime, limit: int,
         kinds: Sequence[JobKind] | None = None,
+        platforms: Collection[str] | None = None,
     ) -> list[Job]:
         """Claim up to ``limit`` due jobs for ``worker`` until ``lease_until``, earliest first.
 
         Due means not done, ``due_at <= now``, and unclaimed or with a lease that ran out
-        before ``now``. ``kinds``, if given, claims only jobs of those kinds.
+        before ``now``. ``kinds``, if given, claims only jobs of those kinds;
+        ``platforms``, only jobs whose poll or schedule is on one of those platforms
+        (and jobs with neither).
         """
         now, lease_until = utc(now), utc(lease_until)
         if limit <= 0 or (kinds is not None and not kinds):
@@ -96,6 +112,8 @@ class JobMethods(StoreBase):
         )
         if kinds is not None:
             due += (_job.c.kind.in_([JobKind(kind).value for kind in kinds]),)
+        if platforms is not None:
+            due += (_on_platforms(sorted(platforms)),)
         # A read first: most ticks find nothing due, and a read does not wait for (or
         # hold up) writers, where the claim below is a write transaction.
         async with self._read() as session:

@@ -13,6 +13,7 @@ from bot.cards import Card
 from bot.commands import CreatePoll
 from bot.effects import DirectMessage, Post
 from bot.model import Actor, SpaceRef
+from bot.timing import Timekeeper
 from roundtable import collector
 from roundtable.bootstrap import App, NoAdapter, Router, create_adapters, serve
 from roundtable.config import Config, ConfigError, SchedulerConfig
@@ -85,6 +86,34 @@ async def test_serve_starts_runs_due_work_and_stops(core, store, clock):
     assert await asyncio.wait_for(running, timeout=10) is True
     assert slack.events == ["start", "stop"]
     assert any("Outcome of #1" in e.card.title for e in slack.sent)
+
+
+async def test_a_process_leaves_other_platforms_timed_work_to_theirs(core, store, clock):
+    # Two processes share one database: this one runs Slack, another runs Discord.
+    alice = Actor("slack", "T1", "U1", "alice", frozenset({"facilitator"}))
+    bob = Actor("discord", "G1", "U2", "bob", frozenset({"facilitator"}))
+    await core.handle(CreatePoll(bob, DISCORD, question="Cake?", options=("Yes", "No"),
+                                 closes="1h", no_remind=True))
+    await core.handle(CreatePoll(alice, SLACK, question="Tea?", options=("Yes", "No"),
+                                 closes="1h", no_remind=True))
+    clock.advance(timedelta(hours=2))
+    config = Config(scheduler=SchedulerConfig(tick_seconds=0.1))
+    app = App(config=config, store=store, core=core, clock=clock)
+    slack = FakeAdapter("slack")
+    stop = asyncio.Event()
+    running = asyncio.create_task(serve(app, [slack], stop))
+    await asyncio.wait_for(slack.got.wait(), timeout=10)
+    stop.set()
+    assert await asyncio.wait_for(running, timeout=10) is True
+    assert [e.card.title for e in slack.sent if isinstance(e, Post)] == ["Outcome of #1: Tea?"]
+    # Discord's closing was not taken (and failed) here: it waits, untried, for the
+    # process that runs Discord.
+    assert await store.job_failures() == []
+    assert (await store.find_poll(DISCORD, 1)).is_open
+    discord = FakeAdapter("discord")
+    other = Timekeeper(core, Router([discord]).deliver, platforms=["discord"])
+    await other.run_due(clock.now())
+    assert any(e.card.title == "Outcome of #1: Cake?" for e in discord.sent)
 
 
 async def test_missing_platform_settings_are_named_before_anything_starts(core, store, clock):

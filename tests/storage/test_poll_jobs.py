@@ -8,7 +8,7 @@ import pytest
 
 from bot.model import JobKind
 from storage import SqlStore
-from tests.storage.helpers import SPACE, T0, job, rows, spec
+from tests.storage.helpers import OTHER_SPACE, SPACE, T0, job, rows, spec
 
 HOUR = timedelta(hours=1)
 
@@ -94,3 +94,14 @@ async def test_other_polls_jobs_are_left_alone(engine, store: SqlStore) -> None:
     two = await store.create_poll(SPACE, "c", spec(), b"2", T0, jobs=_poll_jobs(HOUR))
     assert await store.extend_poll(one.id, T0 + 2 * HOUR, [])
     assert await rows(engine, "SELECT DISTINCT poll_id FROM job") == [(two.id,)]
+
+
+async def test_a_claim_for_some_platforms_leaves_the_others_jobs(store: SqlStore) -> None:
+    console = await store.create_poll(SPACE, "c", spec(), b"a", T0, jobs=[job(T0)])
+    slack = await store.create_poll(OTHER_SPACE, "c", spec(), b"b", T0, jobs=[job(T0)])
+    await store.add_jobs([job(T0, JobKind.CLOSE)])  # neither poll nor schedule: anyone's
+    mine = await store.claim_jobs("console-only", T0, T0 + HOUR, 10, platforms=["console"])
+    assert {(j.poll_id, j.kind) for j in mine} == {
+        (None, JobKind.CLOSE), (console.id, JobKind.REMIND)}
+    theirs = await store.claim_jobs("slack-only", T0, T0 + HOUR, 10, platforms={"slack"})
+    assert [j.poll_id for j in theirs] == [slack.id]
