@@ -358,18 +358,20 @@ def _parse_points(spec: PollSpec, words: tuple[str, ...]) -> Ballot:
 
 def vote_example(spec: PollSpec, ref: str = "#N") -> str:
     """An example of how to vote on this kind of poll."""
-    examples = {
-        PollKind.CHOICE: f"For example: vote {ref} 2",
-        PollKind.MULTI: f"For example: vote {ref} 1 3",
-        PollKind.RANKED: f"List options best first, for example: vote {ref} 3 1 2",
-        PollKind.SCORE: f"Give option=score pairs from 0 to {MAX_SCORE}, for example: "
-                        f"vote {ref} 1=5 2=3",
-        PollKind.DOTS: f"Give option=dots pairs using up to {spec.dots} dots, for example: "
-                       f"vote {ref} 1=3 2=2",
-        PollKind.CONSENT: f"For example: vote {ref} agree, or vote {ref} block and a reason",
-        PollKind.IDEAS: f'Add an idea with: idea {ref} "your idea"',
-    }
-    return examples[spec.kind]
+    return _VOTE_EXAMPLES[spec.kind].format(ref=ref, dots=spec.dots, max_score=MAX_SCORE)
+
+
+_VOTE_EXAMPLES = {
+    PollKind.CHOICE: "For example: vote {ref} 2",
+    PollKind.MULTI: "For example: vote {ref} 1 3",
+    PollKind.RANKED: "List options best first, for example: vote {ref} 3 1 2",
+    PollKind.SCORE: "Give option=score pairs from 0 to {max_score}, for example: "
+                    "vote {ref} 1=5 2=3",
+    PollKind.DOTS: "Give option=dots pairs using up to {dots} dots, for example: "
+                   "vote {ref} 1=3 2=2",
+    PollKind.CONSENT: "For example: vote {ref} agree, or vote {ref} block and a reason",
+    PollKind.IDEAS: 'Add an idea with: idea {ref} "your idea"',
+}
 
 
 def ballot_summary(spec: PollSpec, ballot: Ballot) -> str:
