@@ -277,6 +277,11 @@ class Store(Protocol):
         """
         ...
 
+    async def upcoming_targets(self, until: datetime, limit: int) -> tuple[list[int], list[int]]:
+        """The poll and schedule ids of unclaimed pending jobs due by ``until`` (at most
+        ``limit`` jobs, earliest first), for reading them ahead."""
+        ...
+
     async def finish_jobs(
         self, done: Sequence[tuple[int, Sequence[NewJob]]], worker: str, now: datetime
     ) -> int:

@@ -94,9 +94,12 @@ class Ticker:
             return
         if upcoming is None:
             return
-        wait = (upcoming - now).total_seconds()
-        if wait >= self.interval:
+        if (upcoming - now).total_seconds() >= self.interval:
             return
+        # Work falls due before the next tick: read its polls and schedules now, in the
+        # quiet moment before it, so that a burst due at one instant starts at once.
+        await self.timekeeper.prepare(upcoming)
+        wait = (upcoming - self.clock.now()).total_seconds()
         self.scheduler.add_job(
             self.tick,
             DateTrigger(run_date=datetime.now(UTC) + timedelta(seconds=max(wait, 0.0)),

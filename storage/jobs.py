@@ -283,6 +283,22 @@ class JobMethods(StoreBase):
             )
         return result.rowcount
 
+    async def upcoming_targets(self, until: datetime, limit: int) -> tuple[list[int], list[int]]:
+        """The polls and schedules of unclaimed pending jobs due by ``until``, earliest
+        jobs first, at most ``limit`` jobs: ``(poll ids, schedule ids)``, each once."""
+        async with self._read() as session:
+            result = await session.exec(
+                select(_job.c.poll_id, _job.c.schedule_id)
+                .where(_job.c.done_at.is_(None), _job.c.due_at <= utc(until),
+                       _job.c.claimed_by.is_(None))
+                .order_by(_job.c.due_at, _job.c.id)
+                .limit(limit)
+            )
+            rows = result.all()
+        polls = dict.fromkeys(poll for poll, _ in rows if poll is not None)
+        schedules = dict.fromkeys(schedule for _, schedule in rows if schedule is not None)
+        return list(polls), list(schedules)
+
     async def next_due_after(self, after: datetime) -> datetime | None:
         """The earliest due time later than ``after`` among pending jobs, if any.
 

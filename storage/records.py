@@ -104,15 +104,22 @@ class RecordMethods(NudgeMethods):
             polls = [p for (p,) in await session.exec(
                 update(_poll).where(_poll.c.creator == member).values(creator=FORGOTTEN)
                 .returning(_poll.c.id))]
-            await session.exec(
-                update(_schedule).where(_schedule.c.creator == member).values(creator=FORGOTTEN))
-        self._forget_cached(member, spaces, polls)
+            schedules = [s for (s,) in await session.exec(
+                update(_schedule).where(_schedule.c.creator == member).values(creator=FORGOTTEN)
+                .returning(_schedule.c.id))]
+        self._forget_cached(member, spaces, polls, schedules)
         # The WAL still holds page images with the erased rows until it is checkpointed.
         await self._checkpoint()
 
-    def _forget_cached(self, member: str, spaces: list[str], polls: list[int]) -> None:
+    def _forget_cached(self, member: str, spaces: list[str], polls: list[int],
+                       schedules: list[int]) -> None:
         # These caches belong to other parts of SqlStore; a stale name would stop a later
-        # touch from re-adding the person, and a cached poll still names its creator.
+        # touch from re-adding the person, and a cached poll or schedule still names its
+        # creator.
+        cached_schedules = getattr(self, "_schedules", None)
+        if cached_schedules is not None:
+            for schedule_id in schedules:
+                cached_schedules.drop(schedule_id)
         names = getattr(self, "_names", None)
         counts = getattr(self, "_counts", None)
         for space in spaces:

@@ -11,6 +11,7 @@ from sqlmodel import col
 
 from bot.model import NewJob, Schedule, SpaceRef
 from storage.base import StoreBase
+from storage.cache import TtlCache
 from storage.convert import job_values, new_schedule_row, schedule_from_row
 from storage.jobs import drop_pending, insert_jobs
 from storage.tables import JobRow, ScheduleRow, utc
@@ -21,6 +22,11 @@ _job = JobRow.__table__
 
 class ScheduleMethods(StoreBase):
     """The schedule methods of ``SqlStore``."""
+
+    #: Active schedules by id, made by ``SqlStore`` with the same expiry as its polls:
+    #: a burst of check-ins read ahead (``bot.timing.Timekeeper.prepare``) is not read
+    #: again when it falls due.
+    _schedules: TtlCache[int, Schedule]
 
     async def create_schedule(
         self,
@@ -73,26 +79,38 @@ class ScheduleMethods(StoreBase):
         return (await self.get_schedules([schedule_id])).get(schedule_id)
 
     async def get_schedules(self, schedule_ids: Sequence[int]) -> dict[int, Schedule]:
-        """The active schedules among these ids, by id, in one query."""
-        if not schedule_ids:
-            return {}
+        """The active schedules among these ids, by id: cached ones from memory, the rest
+        in one query (they are then cached too)."""
+        found: dict[int, Schedule] = {}
+        missing: list[int] = []
+        for schedule_id in dict.fromkeys(schedule_ids):
+            cached = self._schedules.get(schedule_id)
+            if cached is not None:
+                found[schedule_id] = cached
+            else:
+                missing.append(schedule_id)
+        if not missing:
+            return found
+        stamp = self._schedules.stamp()
         async with self._read() as session:
             # Plain rows, not ORM objects: a burst reads thousands at once.
             rows = (
                 await session.exec(
-                    select(_schedule).where(
-                        _schedule.c.id.in_(list(set(schedule_ids))),
-                        _schedule.c.active,
-                    )
+                    select(_schedule).where(_schedule.c.id.in_(missing), _schedule.c.active)
                 )
             ).all()
-        return {row.id: schedule_from_row(row) for row in rows if row.id is not None}
+        for row in rows:
+            schedule = schedule_from_row(row)
+            self._schedules.put(schedule.id, schedule, stamp=stamp)
+            found[schedule.id] = schedule
+        return found
 
     async def delete_schedule(self, space: SpaceRef, number: int) -> bool:
         """Deactivate a schedule and delete its pending, unclaimed jobs; False if none.
 
         An occurrence already claimed by a worker still runs; that worker finds the
-        schedule gone through ``get_schedule``.
+        schedule gone through ``get_schedule`` (a worker in another process, once its
+        cached copy expires, within seconds).
         """
         async with self._write() as session:
             found = (
@@ -110,4 +128,5 @@ class ScheduleMethods(StoreBase):
             if found is None:
                 return False
             await drop_pending(session, _job.c.schedule_id == found)
+        self._schedules.drop(found)
         return True

@@ -77,6 +77,7 @@ class SqlStore(
             _SHORT_TTL, clock=self._cache_clock, refresh_ahead=_SHORT_REFRESH
         )
         self._poll_ids: TtlCache[tuple[str, int], int] = TtlCache(None)
+        self._schedules = TtlCache(_SHORT_TTL, clock=self._cache_clock)
         self._salts: TtlCache[int, bytes] = TtlCache(
             _SHORT_TTL, clock=self._cache_clock, refresh_ahead=_SHORT_REFRESH
         )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import event
+
 from bot.commands import CreatePoll
 from bot.model import Actor, SpaceRef
 from bot.timing import Timekeeper
@@ -60,6 +62,31 @@ async def test_a_job_due_before_the_next_tick_gets_its_own_wake_up(core, clock):
         assert 0.5 < wait <= 2.0
     finally:
         await ticker.stop()
+
+
+async def test_work_due_before_the_next_tick_is_read_ahead(driver, core, clock):
+    await driver.say('schedule "Weekly check-in" --every 1w')
+    clock.advance(timedelta(weeks=1) - timedelta(seconds=2))  # the check-in is 2 s away
+    sent: list = []
+
+    async def deliver(effects) -> None:
+        sent.extend(effects)
+
+    keeper = Timekeeper(core, deliver)
+    ticker = Ticker(keeper, clock, interval=60)
+    ticker.start()
+    try:
+        await ticker.tick()  # nothing due yet: the schedule is read now, before its time
+        statements: list[str] = []
+        event.listen(core.store.engine.sync_engine, "before_cursor_execute",
+                     lambda _c, _cur, statement, *_: statements.append(statement))
+        clock.advance(timedelta(seconds=2))
+        assert await keeper.run_due(clock.now()) == 1
+    finally:
+        await ticker.stop()
+    assert [e.card.title for e in sent] == ["Check-in: Weekly check-in"]
+    # When it fell due, only the work itself was left: the schedule was not read again.
+    assert not any("FROM schedule" in statement for statement in statements)
 
 
 async def test_no_wake_up_when_the_next_tick_comes_first(core, clock):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from sqlalchemy import event
+
 from bot.model import JobKind, Schedule
 from storage import SqlStore
 from tests.storage.helpers import OTHER_SPACE, SPACE, T0, job, rows
@@ -107,3 +109,20 @@ async def test_concurrent_creations_get_distinct_numbers(engine, store: SqlStore
     )
     assert sorted(schedule.number for schedule in made) == list(range(1, 9))
     assert len(await rows(engine, "SELECT id FROM job WHERE schedule_id IS NOT NULL")) == 8
+
+
+async def test_a_read_schedule_is_remembered_until_it_changes(store: SqlStore) -> None:
+    made = await store.create_schedule(SPACE, "m1", _schedule(), job(T0 + DAY), T0)
+    other = await store.create_schedule(SPACE, "m2", _schedule("B"), job(T0 + DAY), T0)
+    assert set(await store.get_schedules([made.id, other.id])) == {made.id, other.id}
+    # A burst of check-ins read ahead is not read again when it falls due.
+    statements: list[str] = []
+    event.listen(store.engine.sync_engine, "before_cursor_execute",
+                 lambda _c, _cur, statement, *_: statements.append(statement))
+    assert (await store.get_schedules([made.id]))[made.id] == made
+    assert not any("FROM schedule" in statement for statement in statements)
+    # Unscheduled, or its creator forgotten: this process never sees the old copy again.
+    assert await store.delete_schedule(SPACE, made.number)
+    assert await store.get_schedules([made.id]) == {}
+    await store.forget_member("m2")
+    assert (await store.get_schedules([other.id]))[other.id].creator != "m2"
