@@ -277,9 +277,12 @@ class Store(Protocol):
         """
         ...
 
-    async def upcoming_targets(self, until: datetime, limit: int) -> tuple[list[int], list[int]]:
+    async def upcoming_targets(
+        self, until: datetime, limit: int, platforms: Collection[str] | None = None
+    ) -> tuple[list[int], list[int]]:
         """The poll and schedule ids of unclaimed pending jobs due by ``until`` (at most
-        ``limit`` jobs, earliest first), for reading them ahead."""
+        ``limit`` jobs, earliest first; ``platforms`` as for ``claim_jobs``), for reading
+        them ahead."""
         ...
 
     async def finish_jobs(

@@ -339,7 +339,8 @@ class Timekeeper:
         what they need when they run. The caches expire within seconds, as for any read.
         """
         try:
-            polls, schedules = await self.store.upcoming_targets(until, PREPARE_LIMIT)
+            polls, schedules = await self.store.upcoming_targets(until, PREPARE_LIMIT,
+                                                                 self.platforms)
             if polls:
                 await self.store.get_polls(polls)
             if schedules:

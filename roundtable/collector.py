@@ -5,8 +5,9 @@ allocates hundreds of thousands of short-lived objects: rows, polls, cards,
 effects. With CPython's default thresholds (700, 10, 10) that means a young
 collection every 700 allocations and, every hundred of those, a full collection
 that walks every object the process holds — SQLAlchemy's and the platform
-libraries' included. ``benchmarks/bench_timing.py`` measured about a fifth of a
-burst's time in the collector (see ``docs/benchmarks.md``).
+libraries' included. Timed with ``gc.callbacks`` over the burst of
+``benchmarks/bench_timing.py``, the collector took about a fifth of the burst's
+time with the defaults, and almost none after ``settle`` (``docs/benchmarks.md``).
 
 ``settle`` is called once start-up is over. It moves everything made so far
 (modules, table metadata, the platform clients) into the collector's permanent

@@ -283,14 +283,20 @@ class JobMethods(StoreBase):
             )
         return result.rowcount
 
-    async def upcoming_targets(self, until: datetime, limit: int) -> tuple[list[int], list[int]]:
+    async def upcoming_targets(
+        self, until: datetime, limit: int, platforms: Collection[str] | None = None
+    ) -> tuple[list[int], list[int]]:
         """The polls and schedules of unclaimed pending jobs due by ``until``, earliest
-        jobs first, at most ``limit`` jobs: ``(poll ids, schedule ids)``, each once."""
+        jobs first, at most ``limit`` jobs: ``(poll ids, schedule ids)``, each once.
+        ``platforms`` as for ``claim_jobs``."""
+        which: tuple[ColumnElement[bool], ...] = (
+            _job.c.done_at.is_(None), _job.c.due_at <= utc(until), _job.c.claimed_by.is_(None))
+        if platforms is not None:
+            which += (_on_platforms(sorted(platforms)),)
         async with self._read() as session:
             result = await session.exec(
                 select(_job.c.poll_id, _job.c.schedule_id)
-                .where(_job.c.done_at.is_(None), _job.c.due_at <= utc(until),
-                       _job.c.claimed_by.is_(None))
+                .where(*which)
                 .order_by(_job.c.due_at, _job.c.id)
                 .limit(limit)
             )

@@ -100,6 +100,9 @@ async def test_a_claim_for_some_platforms_leaves_the_others_jobs(store: SqlStore
     console = await store.create_poll(SPACE, "c", spec(), b"a", T0, jobs=[job(T0)])
     slack = await store.create_poll(OTHER_SPACE, "c", spec(), b"b", T0, jobs=[job(T0)])
     await store.add_jobs([job(T0, JobKind.CLOSE)])  # neither poll nor schedule: anyone's
+    # Read ahead, too, only its own platform's polls.
+    assert await store.upcoming_targets(T0, 10, platforms=["slack"]) == ([slack.id], [])
+    assert await store.upcoming_targets(T0, 10) == ([console.id, slack.id], [])
     mine = await store.claim_jobs("console-only", T0, T0 + HOUR, 10, platforms=["console"])
     assert {(j.poll_id, j.kind) for j in mine} == {
         (None, JobKind.CLOSE), (console.id, JobKind.REMIND)}
