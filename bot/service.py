@@ -44,9 +44,17 @@ from bot.views import (
     poll_card,
     polls_card,
 )
-from bot.voices import VoiceCommands
+from bot.voices import ForgetMe, SetNudges, SetPayments, ShowMyData, VoiceCommands
 
 log = logging.getLogger(__name__)
+
+#: Commands about the person alone, which also work in a private conversation with the
+#: bot, outside any channel (``Roundtable.handle_private``).
+PRIVATE_COMMANDS: tuple[type[c.Command], ...] = (
+    c.Help, c.SetTimezone, SetNudges, SetPayments, ShowMyData, ForgetMe)
+NOT_PRIVATE = ("That works in a channel where Roundtable has been added: type it there. In a "
+               "private message you can use help, timezone, nudges, payments, my-data and "
+               "forget-me.")
 
 #: Roles an adapter may vouch for that make someone a facilitator of every space it reports.
 FACILITATOR_ROLES = frozenset({"facilitator", "admin"})
@@ -103,11 +111,27 @@ class Roundtable:
         Never raises: a ``RoundtableError`` becomes a private reply with its message,
         anything else a private apology (logged without the command's contents).
         """
+        return await self._carry_out(command, remember=True)
+
+    async def handle_private(self, command: c.Command) -> list[Effect]:
+        """Carry out a command sent outside any channel: a direct message with the bot.
+
+        Only commands about the person alone are taken (``PRIVATE_COMMANDS``); the
+        others get a reply saying to type them in a channel. The conversation is not a
+        space: nobody is recorded as its member, and platform roles count for nothing
+        in it. Never raises, like ``handle``.
+        """
+        if not isinstance(command, PRIVATE_COMMANDS):
+            return [self.error_reply(command.actor, command.space, NotAllowed(NOT_PRIVATE))]
+        private = replace(command, actor=replace(command.actor, roles=frozenset()))
+        return await self._carry_out(private, remember=False)
+
+    async def _carry_out(self, command: c.Command, *, remember: bool) -> list[Effect]:
         try:
             effects = await self._handlers[type(command)](command)
             # Only after success: a rejected command stores nothing, not even a presence.
             # (Nor does forget-me: the person it erased must not be recorded again.)
-            if getattr(command, "remembers_actor", True):
+            if remember and getattr(command, "remembers_actor", True):
                 await self._touch(command)
             return effects
         except RoundtableError as error:

@@ -66,6 +66,11 @@ def _form_wanted(text: str, words: list[str], team: str, user: str, channel: str
     return None
 
 
+def _is_direct(body: dict[str, Any], channel: str) -> bool:
+    """Whether a slash command was typed in a direct message, not in a channel."""
+    return body.get("channel_name") == "directmessage" or channel.startswith("D")
+
+
 class Listeners:
     """The slash command, buttons and forms.
 
@@ -103,6 +108,9 @@ class Listeners:
         words = text.split()
 
         async def work() -> None:
+            if _is_direct(body, channel):
+                await self._private(team, user, channel, text or "help")
+                return
             form = _form_wanted(text, words, team, user, channel)
             if form is not None:
                 # First, before any lookup, while the trigger id is fresh (it lasts 3 seconds).
@@ -123,6 +131,18 @@ class Listeners:
             await self.ctx.run(command)
 
         await self.ctx.guarded(team, user, channel, work)
+
+    async def _private(self, team: str, user: str, channel: str, text: str) -> None:
+        """A command typed in a direct message: only what is about the person works there
+        (help, timezone, nudges, my-data...); the core says so for the rest."""
+        actor = await self.ctx.actor(team, user)
+        where = space(team, channel)
+        try:
+            command = parse(text, actor, where)
+        except RoundtableError as error:
+            await self.sender.perform([self.core.error_reply(actor, where, error)])
+            return
+        await self.sender.perform(await self.core.handle_private(command), wait=False)
 
     # -- buttons ------------------------------------------------------------------------
 

@@ -213,11 +213,12 @@ class SlackRequests:
         return await self.raw(body, "application/x-www-form-urlencoded",
                               sign(secret or self.secret, body, timestamp))
 
-    async def command(self, text: str, user: str = "U1", channel: str = "C1") -> Answer:
-        """``/roundtable <text>`` typed by ``user`` in ``channel``."""
+    async def command(self, text: str, user: str = "U1", channel: str = "C1",
+                      channel_name: str = "general") -> Answer:
+        """``/roundtable <text>`` typed by ``user`` in ``channel`` ("directmessage": a DM)."""
         return await self.send_form({
             "token": "legacy", "team_id": TEAM, "team_domain": "test", "channel_id": channel,
-            "channel_name": "general", "user_id": user, "user_name": user.lower(),
+            "channel_name": channel_name, "user_id": user, "user_name": user.lower(),
             "command": "/roundtable", "text": text, "api_app_id": "A1",
             "response_url": "https://hooks.invalid/commands/1", "trigger_id": "trigger-1"})
 
