@@ -594,7 +594,7 @@ class CallTimes:
 
 def instrument(timekeeper: Any, recorder: Recorder, times: CallTimes) -> None:
     """Time the store's calls, each job's run, delivery and next-occurrence maths."""
-    import bot.timing
+    import bot.job_runner
 
     store = timekeeper.store
     names = [name for name in dir(store) if not name.startswith("_") or name == "_checkpoint"]
@@ -605,7 +605,8 @@ def instrument(timekeeper: Any, recorder: Recorder, times: CallTimes) -> None:
     timekeeper.runner.run_batch = times.wrap_async("JobRunner.run_batch (all)",
                                                    timekeeper.runner.run_batch)
     timekeeper.deliver = times.wrap_async("deliver", recorder.deliver)
-    bot.timing.next_occurrence = times.wrap_sync("next_occurrence", bot.timing.next_occurrence)
+    bot.job_runner.next_occurrence = times.wrap_sync("next_occurrence",
+                                                     bot.job_runner.next_occurrence)
 
 
 def bot_process(config_path: str, spawned: float) -> int:

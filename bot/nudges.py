@@ -94,7 +94,7 @@ def near_reminder(poll: Poll, now: datetime) -> bool:
 
 
 class NudgeSweep:
-    """Runs one poll's nudge sweep; part of the core, called by ``bot.timing.JobRunner``."""
+    """Runs one poll's nudge sweep; part of the core, called by ``bot.job_runner.JobRunner``."""
 
     def __init__(self, core: Roundtable) -> None:
         self.core = core

@@ -12,6 +12,7 @@ from bot.anonymity import new_salt
 from bot.cards import Card, Note, Text, Tone
 from bot.effects import DirectMessage, Effect, Post, Reply, UpdatePost
 from bot.errors import BadInput, NotAllowed, NotFound, PollClosed
+from bot.job_runner import schedule_card
 from bot.model import (
     DEFAULT_METHOD,
     JobKind,
@@ -23,7 +24,7 @@ from bot.model import (
 from bot.polls import MAX_OPTIONS, check_options
 from bot.recurrence import check_cron, check_every, describe, next_occurrence
 from bot.timeparse import MAX_AHEAD, parse_duration, parse_when, zone
-from bot.timing import poll_jobs, schedule_card
+from bot.timing import poll_jobs
 from bot.views import message_card, poll_card
 
 if TYPE_CHECKING:

@@ -19,18 +19,12 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from datetime import datetime, timedelta
-from functools import partial
 from typing import TYPE_CHECKING
 
-from bot.cards import Card, Note, Text
-from bot.closing import close_polls
-from bot.effects import DirectMessage, Effect, Post
-from bot.model import Job, JobKind, NewJob, Poll, PollKind, PollSpec, PollStatus, Schedule
-from bot.nudges import FIRST_SWEEP, NudgeSweep
-from bot.polls import vote_example
-from bot.recurrence import next_occurrence
-from bot.timeparse import describe_duration
-from bot.views import outcome_card, participation
+from bot.effects import Effect
+from bot.job_runner import NOTHING, JobRunner, take_turns
+from bot.model import Job, JobKind, NewJob, PollKind, PollSpec
+from bot.nudges import FIRST_SWEEP
 
 if TYPE_CHECKING:
     from bot.service import Roundtable
@@ -43,8 +37,6 @@ LEASE = timedelta(seconds=60)
 #: Jobs claimed at once. Large, because a burst due at one minute is run a batch at a time
 #: with a few queries per batch; 2,000 was the fastest in benchmarks/bench_timing.py.
 BATCH = 2000
-#: Items a long loop over a batch handles between turns for other tasks (``_take_turns``).
-TURN = 100
 #: Jobs whose polls and schedules ``Timekeeper.prepare`` reads ahead, at most (the
 #: store's caches hold 10,000 of each).
 PREPARE_LIMIT = 10_000
@@ -56,11 +48,6 @@ PRUNE_EVERY = timedelta(hours=1)
 BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10),
            timedelta(minutes=30))
 MAX_ATTEMPTS = len(BACKOFF) + 1
-#: When another process holds a poll's closing claim, look again this much later.
-CLOSING_RECHECK = timedelta(minutes=2)
-#: A reminder later than this share of its lead time is dropped: a "24 hours left" note
-#: sent with 3 hours left would mislead.
-LATE_REMINDER_SHARE = 0.5
 
 Deliver = Callable[[list[Effect]], Awaitable[None]]
 
@@ -85,195 +72,6 @@ def default_worker_id() -> str:
     """A name for this process's claims: host, pid and a random part."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
-
-#: What a job run produced: its effects and the jobs that follow it.
-Ran = tuple[list[Effect], list[NewJob]]
-NOTHING: Ran = ([], [])
-
-
-class JobRunner:
-    """What each kind of job means, in effects. Part of the core.
-
-    Jobs are run a claimed batch at a time, so that a burst of work due at the same
-    minute costs a few queries per kind rather than a few per job: the batch's polls
-    and schedules are read together, its polls closed together (``bot.closing``), and
-    its reminders' figures read together. A job that fails gets its exception as its
-    result; the rest of the batch carries on.
-    """
-
-    def __init__(self, core: Roundtable) -> None:
-        self.core = core
-        self.store = core.store
-
-    async def run_batch(self, jobs: Sequence[Job], now: datetime) -> dict[int, Ran | Exception]:
-        """Run a batch of due jobs; each job's id maps to what it produced or its error.
-
-        The ``Timekeeper`` claims one kind per batch; a batch of several kinds (as
-        another caller might pass) runs each kind as its own lane, concurrently.
-        """
-        kinds: dict[JobKind, list[Job]] = {}
-        for job in jobs:
-            kinds.setdefault(job.kind, []).append(job)
-        lanes = [
-            _lane(kinds.get(JobKind.CLOSE, []), partial(self._with_polls, self._close_batch,
-                                                         now=now)),
-            _lane(kinds.get(JobKind.REMIND, []), partial(self._with_polls, self._remind_batch,
-                                                          now=now)),
-            _lane(kinds.get(JobKind.OCCUR, []), partial(self._occur_batch, now=now)),
-            _lane(kinds.get(JobKind.NUDGE, []), partial(self._nudge_each, now=now)),
-        ]
-        results: dict[int, Ran | Exception] = {}
-        for lane in await asyncio.gather(*lanes):
-            results.update(lane)
-        return results
-
-    async def _with_polls(self, work: Callable[..., Awaitable[dict[int, Ran | Exception]]],
-                          jobs: list[Job], now: datetime) -> dict[int, Ran | Exception]:
-        ids = [job.poll_id for job in jobs if job.poll_id is not None]
-        return await work(jobs, await self.store.get_polls(ids), now)
-
-    async def _nudge_each(self, jobs: list[Job], now: datetime) -> dict[int, Ran | Exception]:
-        return {job.id: await _guarded(NudgeSweep(self.core).run(job, now)) for job in jobs}
-
-    async def _close_batch(self, jobs: list[Job], polls: dict[int, Poll],
-                           now: datetime) -> dict[int, Ran | Exception]:
-        results: dict[int, Ran | Exception] = {}
-        closing: dict[int, tuple[Job, Poll]] = {}
-        for job in jobs:
-            poll = polls.get(job.poll_id) if job.poll_id is not None else None
-            results[job.id] = NOTHING
-            if poll is None or poll.id in closing:
-                continue
-            if poll.status is PollStatus.CLOSED and job.attempts:
-                # An earlier run of this job closed the poll, but its announcement was not
-                # delivered: announce it again from the log.
-                results[job.id] = await _guarded(self._announce_again(poll))
-            elif poll.status not in (PollStatus.OPEN, PollStatus.CLOSING):
-                continue
-            elif poll.spec.closes_at is not None and poll.spec.closes_at > now:
-                # The poll was extended while this job was already claimed; its new
-                # closing job will do the work.
-                continue
-            elif poll.spec.kind is PollKind.IDEAS:
-                results[job.id] = await _guarded(self._close_one(poll, now))
-            else:
-                closing[poll.id] = (job, poll)
-        closed = await close_polls(self.core, [poll for _, poll in closing.values()], now)
-        for poll_id, (job, _) in closing.items():
-            done = closed[poll_id]
-            results[job.id] = done if isinstance(done, Exception) else self._after_close(
-                poll_id, done, now)
-        return results
-
-    async def _close_one(self, poll: Poll, now: datetime) -> Ran:
-        return self._after_close(poll.id, await self.core.close_poll(poll, now, by=None), now)
-
-    def _after_close(self, poll_id: int, effects: list[Effect], now: datetime) -> Ran:
-        if effects:
-            return effects, []
-        # Another process holds the closing claim. If it stopped half-way, its claim goes
-        # stale; look again then (a fresh job, so this is not counted as a failure).
-        return [], [NewJob(JobKind.CLOSE, now + CLOSING_RECHECK, poll_id=poll_id)]
-
-    async def _announce_again(self, poll: Poll) -> Ran:
-        decision = await self.core.decision_for(poll)
-        if decision is None:
-            return NOTHING
-        return [Post(poll.space, outcome_card(poll, decision.outcome),
-                     key=f"outcome:{poll.id}")], []
-
-    async def _remind_batch(self, jobs: list[Job], polls: dict[int, Poll],
-                            now: datetime) -> dict[int, Ran | Exception]:
-        results: dict[int, Ran | Exception] = {job.id: NOTHING for job in jobs}
-        due: list[tuple[Job, Poll]] = []
-        for job in jobs:
-            poll = polls.get(job.poll_id) if job.poll_id is not None else None
-            if poll is None or not poll.is_open or poll.spec.closes_at is None:
-                continue
-            lead = timedelta(seconds=json.loads(job.data).get("before", 0))
-            left = poll.spec.closes_at - now
-            if left <= timedelta(0) or now - job.due_at > lead * LATE_REMINDER_SHARE:
-                continue
-            due.append((job, poll))
-        if not due:
-            return results
-        members = await self.store.members_without_votes([poll.id for _, poll in due])
-        voted = await self.store.voted_counts([poll.id for _, poll in due])
-        eligible = await self.store.member_counts([poll.space for _, poll in due])
-        for index, (job, poll) in enumerate(due):
-            await _take_turns(index)
-            assert poll.spec.closes_at is not None
-            when = describe_duration(poll.spec.closes_at - now)
-            effects: list[Effect] = [Post(poll.space, Card(
-                title=f"{poll.ref} closes in {when}",
-                lines=(Text(f"{poll.spec.question} — "
-                            f"{participation(voted[poll.id], eligible[poll.space.key])}."),
-                       Text(f"To vote: {vote_example(poll.spec, poll.ref)}")),
-            ))]
-            card = reminder_card(poll, when, self.core.zone_of(poll.space))
-            effects += [DirectMessage(poll.space.platform, member, card)
-                        for member in members[poll.id]]
-            results[job.id] = effects, []
-        return results
-
-    async def _occur_batch(self, jobs: list[Job], now: datetime) -> dict[int, Ran | Exception]:
-        results: dict[int, Ran | Exception] = {job.id: NOTHING for job in jobs}
-        ids = [job.schedule_id for job in jobs if job.schedule_id is not None]
-        schedules = await self.store.get_schedules(ids) if ids else {}
-        for index, job in enumerate(jobs):
-            await _take_turns(index)
-            schedule = schedules.get(job.schedule_id) if job.schedule_id is not None else None
-            if schedule is not None:
-                results[job.id] = await _guarded(self._occur(job, schedule, now))
-        return results
-
-    async def _occur(self, job: Job, schedule: Schedule, now: datetime) -> Ran:
-        # Occurrences missed while the bot was down are not replayed one by one: this run
-        # stands for them, and the next one is the first still ahead.
-        following = next_occurrence(schedule, max(job.due_at, now))
-        follow = [NewJob(JobKind.OCCUR, following, schedule_id=schedule.id)]
-        return await self.core.schedule_occurrence(schedule, now), follow
-
-
-async def _take_turns(index: int) -> None:
-    """Every ``TURN`` items of a long loop, let the event loop run others (another lane
-    whose database read has come back, an adapter's heartbeat) before going on."""
-    if index and not index % TURN:
-        await asyncio.sleep(0)
-
-
-async def _guarded(work: Awaitable[Ran]) -> Ran | Exception:
-    """The work's result, or the exception it raised (so one job cannot sink a batch)."""
-    try:
-        return await work
-    except Exception as error:
-        return error
-
-
-async def _lane(jobs: list[Job],
-                work: Callable[[list[Job]], Awaitable[dict[int, Ran | Exception]]]
-                ) -> dict[int, Ran | Exception]:
-    """One kind's results; if the kind's batch as a whole failed, each of its jobs failed."""
-    if not jobs:
-        return {}
-    try:
-        return await work(jobs)
-    except Exception as error:
-        return {job.id: error for job in jobs}
-
-
-def reminder_card(poll: Poll, when: str, tz: str) -> Card:
-    """The private reminder to someone who has not voted yet."""
-    return Card(
-        title=f"Reminder: {poll.ref} in #{poll.space.channel} closes in {when}",
-        lines=(
-            Text(f"The group is deciding: {poll.spec.question}"),
-            Text(f"You have not voted yet. {vote_example(poll.spec, poll.ref)}"),
-            Note("It closes {time}. Need longer? Ask privately with more-time "
-                 f"{poll.ref}.", at=poll.spec.closes_at, tz=tz),
-            Note("Only you got this message; nobody is told who has or has not voted."),
-        ),
-    )
 
 
 class Timekeeper:
@@ -384,7 +182,7 @@ class Timekeeper:
         since = self._monotonic()
         ran = 0
         for index, job in enumerate(jobs):
-            await _take_turns(index)
+            await take_turns(index)
             if self._monotonic() - since > renew_after:
                 held = await self._renew(jobs[index:], finished, now)
                 finished, since = _Finished(), self._monotonic()
@@ -439,12 +237,3 @@ class _Finished:
             self.again.append((job.id, follow[0]))
         else:
             self.done.append((job.id, follow))
-
-
-def schedule_card(schedule: Schedule) -> Card:
-    """A check-in as posted in its space."""
-    return Card(title=f"Check-in: {schedule.text}",
-                lines=(Text("Reply in the channel, or start a poll if the group needs to "
-                            "decide something."),
-                       Note(f"This is recurring schedule #{schedule.number}; "
-                            f"a facilitator can stop it with unschedule #{schedule.number}.")))
