@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Hashable
+from collections.abc import Awaitable, Callable, Coroutine, Hashable, Iterable
 from functools import partial
 from typing import Any, Generic, TypeVar
 
@@ -69,6 +69,18 @@ class TtlCache(Generic[K, V]):
             del self._entries[key]
             return None
         return value
+
+    def get_many(self, keys: Iterable[K]) -> tuple[dict[K, V], list[K]]:
+        """The cached values among ``keys`` (each key once), and the keys not cached."""
+        found: dict[K, V] = {}
+        missing: list[K] = []
+        for key in dict.fromkeys(keys):
+            value = self.get(key)
+            if value is not None:
+                found[key] = value
+            else:
+                missing.append(key)
+        return found, missing
 
     def stamp(self) -> int:
         """A mark to take before reading a value from the database (see ``put``)."""

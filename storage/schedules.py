@@ -81,14 +81,7 @@ class ScheduleMethods(StoreBase):
     async def get_schedules(self, schedule_ids: Sequence[int]) -> dict[int, Schedule]:
         """The active schedules among these ids, by id: cached ones from memory, the rest
         in one query (they are then cached too)."""
-        found: dict[int, Schedule] = {}
-        missing: list[int] = []
-        for schedule_id in dict.fromkeys(schedule_ids):
-            cached = self._schedules.get(schedule_id)
-            if cached is not None:
-                found[schedule_id] = cached
-            else:
-                missing.append(schedule_id)
+        found, missing = self._schedules.get_many(schedule_ids)
         if not missing:
             return found
         stamp = self._schedules.stamp()

@@ -182,14 +182,7 @@ class SqlStore(
     async def get_polls(self, poll_ids: Sequence[int]) -> dict[int, Poll]:
         """The polls with these ids that exist, by id: cached ones from memory, the rest
         in one query (they are then cached too)."""
-        found: dict[int, Poll] = {}
-        missing: list[int] = []
-        for poll_id in dict.fromkeys(poll_ids):
-            cached = self._polls.get(poll_id)
-            if cached is not None:
-                found[poll_id] = cached
-            else:
-                missing.append(poll_id)
+        found, missing = self._polls.get_many(poll_ids)
         if missing:
             stamp = self._polls.stamp()
             table = PollRow.__table__

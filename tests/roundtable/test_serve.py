@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -66,45 +67,54 @@ async def test_router_refuses_a_platform_it_does_not_run_and_sends_nothing():
     assert slack.sent == []
 
 
-async def test_serve_starts_runs_due_work_and_stops(core, store, clock):
-    alice = Actor("slack", "T1", "U1", "alice", frozenset({"facilitator"}))
-    await core.handle(CreatePoll(alice, SLACK, question="Tea?", options=("Yes", "No"),
+async def _closing_in_an_hour(core, space: SpaceRef, question: str) -> None:
+    opener = Actor(space.platform, space.workspace, "U1", "alice", frozenset({"facilitator"}))
+    await core.handle(CreatePoll(opener, space, question=question, options=("Yes", "No"),
                                  closes="1h", no_remind=True))
-    clock.advance(timedelta(hours=2))
+
+
+def _quick_app(core, store, clock) -> App:
+    """An app whose ticker ticks every tenth of a second."""
     config = Config(scheduler=SchedulerConfig(tick_seconds=0.1))
-    app = App(config=config, store=store, core=core, clock=clock)
-    slack = FakeAdapter("slack")
+    return App(config=config, store=store, core=core, clock=clock)
+
+
+async def _serve_until_delivered(app: App, adapter: FakeAdapter,
+                                 meanwhile: Callable[[], None] = lambda: None) -> bool:
+    """Serve with one adapter until it is handed something, check ``meanwhile``, stop."""
     stop = asyncio.Event()
-    running = asyncio.create_task(serve(app, [slack], stop))
-    # The first tick runs at start: the closing missed while "down" is delivered now.
-    await asyncio.wait_for(slack.got.wait(), timeout=10)
+    running = asyncio.create_task(serve(app, [adapter], stop))
+    await asyncio.wait_for(adapter.got.wait(), timeout=10)
+    meanwhile()
+    stop.set()
+    return await asyncio.wait_for(running, timeout=10)
+
+
+def _collector_settled() -> None:
     # Once started, what start-up made is frozen and young collections are rarer, so a
     # burst of timed work spends less of its time in the garbage collector.
     assert gc.get_freeze_count() > 0
     assert gc.get_threshold() == (collector.YOUNG_THRESHOLD, *collector.OLDER_THRESHOLDS)
-    stop.set()
-    assert await asyncio.wait_for(running, timeout=10) is True
+
+
+async def test_serve_starts_runs_due_work_and_stops(core, store, clock):
+    await _closing_in_an_hour(core, SLACK, "Tea?")
+    clock.advance(timedelta(hours=2))
+    slack = FakeAdapter("slack")
+    # The first tick runs at start: the closing missed while "down" is delivered now.
+    assert await _serve_until_delivered(_quick_app(core, store, clock), slack,
+                                        _collector_settled) is True
     assert slack.events == ["start", "stop"]
     assert any("Outcome of #1" in e.card.title for e in slack.sent)
 
 
 async def test_a_process_leaves_other_platforms_timed_work_to_theirs(core, store, clock):
     # Two processes share one database: this one runs Slack, another runs Discord.
-    alice = Actor("slack", "T1", "U1", "alice", frozenset({"facilitator"}))
-    bob = Actor("discord", "G1", "U2", "bob", frozenset({"facilitator"}))
-    await core.handle(CreatePoll(bob, DISCORD, question="Cake?", options=("Yes", "No"),
-                                 closes="1h", no_remind=True))
-    await core.handle(CreatePoll(alice, SLACK, question="Tea?", options=("Yes", "No"),
-                                 closes="1h", no_remind=True))
+    await _closing_in_an_hour(core, DISCORD, "Cake?")
+    await _closing_in_an_hour(core, SLACK, "Tea?")
     clock.advance(timedelta(hours=2))
-    config = Config(scheduler=SchedulerConfig(tick_seconds=0.1))
-    app = App(config=config, store=store, core=core, clock=clock)
     slack = FakeAdapter("slack")
-    stop = asyncio.Event()
-    running = asyncio.create_task(serve(app, [slack], stop))
-    await asyncio.wait_for(slack.got.wait(), timeout=10)
-    stop.set()
-    assert await asyncio.wait_for(running, timeout=10) is True
+    assert await _serve_until_delivered(_quick_app(core, store, clock), slack) is True
     assert [e.card.title for e in slack.sent if isinstance(e, Post)] == ["Outcome of #1: Tea?"]
     # Discord's closing was not taken (and failed) here: it waits, untried, for the
     # process that runs Discord.
