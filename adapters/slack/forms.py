@@ -35,6 +35,8 @@ RULES = (
     ("parity", "Parity: a majority within every group"),
     ("equal-weight", "Equal weight: each group counts the same"),
 )
+#: What the reminders field takes for "no reminders".
+NO_REMINDERS = frozenset({"none", "no", "off", "0"})
 ANONYMITY = (
     ("anonymous", "Anonymous: nobody can see what anyone chose"),
     ("open", "Open: everyone can see who chose what"),
@@ -85,6 +87,17 @@ def create_view(channel: str, tz: str, kind: str = "choice", question: str = ""
             "placeholder": plain("friday 17:00, 3d, or 2026-12-04 17:00")},
             hint=f"In the channel's time zone ({tz}). Leave empty to close it by hand.",
             optional=True),
+        _input("remind", "Reminders before it closes", {
+            "type": "plain_text_input", "action_id": FIELD, "max_length": 40,
+            "placeholder": plain("24h, 1h")},
+            hint="A private reminder to each member who has not voted, this long before "
+                 "closing. Leave empty for the usual ones; write none for no reminders.",
+            optional=True),
+        _input("quorum", "Quorum", {
+            "type": "plain_text_input", "action_id": FIELD, "max_length": 10,
+            "placeholder": plain("8, or 50%")},
+            hint="Ballots needed for the result to count: a number, or a share of the "
+                 "channel's members. Leave empty for none.", optional=True),
         _input("rule", "Decision rule", _select(RULES, "majority"),
                hint="Parity and equal weight need the channel's groups.", optional=True),
     ]
@@ -109,6 +122,8 @@ def read_create(values: dict[str, Any], actor: Actor, space: SpaceRef) -> Create
     lines = (_value(values, "options") or "").splitlines()
     options = tuple(line.strip() for line in lines if line.strip())
     rule = _value(values, "rule")
+    remind = (_value(values, "remind") or "").strip()
+    no_remind = remind.lower() in NO_REMINDERS
     return CreatePoll(
         actor, space,
         question=_value(values, "question") or "",
@@ -116,6 +131,9 @@ def read_create(values: dict[str, Any], actor: Actor, space: SpaceRef) -> Create
         kind=kind,
         anonymous=_value(values, "anonymity") != "open",
         closes=(_value(values, "closes") or "").strip() or None,
+        remind=None if no_remind else remind or None,
+        no_remind=no_remind,
+        quorum=(_value(values, "quorum") or "").strip() or None,
         rule=None if rule in (None, "majority") else rule,
     )
 
@@ -123,9 +141,13 @@ def read_create(values: dict[str, Any], actor: Actor, space: SpaceRef) -> Create
 def field_for(message: str) -> str:
     """The form field an error from the core is about."""
     lower = message.lower()
+    if "quorum" in lower:
+        return "quorum"
     if "rule" in lower or "group" in lower:
         return "rule"
-    if "remind" in lower or "closing" in lower or "time" in lower:
+    if "remind" in lower:
+        return "remind"
+    if "closing" in lower or "time" in lower:
         return "closes"
     if "option" in lower or "proposal has no" in lower:
         return "options"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tests.adapters.slack.fake_slack import FakeSlack
+from adapters.slack.translate import space
+from tests.adapters.slack.fake_slack import TEAM, FakeSlack
 
 
 def texts(blocks: list[dict]) -> str:
@@ -95,7 +96,7 @@ async def test_bare_command_opens_the_form(slack, send, fake: FakeSlack):
         else opened.args["view"]
     assert view["callback_id"] == "rt_create"
     assert [b["block_id"] for b in view["blocks"]] == [
-        "question", "options", "kind", "anonymity", "closes", "rule"]
+        "question", "options", "kind", "anonymity", "closes", "remind", "quorum", "rule"]
     await send.command("propose")
     second = fake.of("views.open")[1].args["view"]
     second = json.loads(second) if isinstance(second, str) else second
@@ -104,7 +105,8 @@ async def test_bare_command_opens_the_form(slack, send, fake: FakeSlack):
 
 
 def form(question: str, options: str = "", kind: str = "choice", closes: str = "",
-         rule: str = "majority", anonymity: str = "anonymous") -> dict:
+         rule: str = "majority", anonymity: str = "anonymous", remind: str = "",
+         quorum: str = "") -> dict:
     """What Slack sends for the new-poll form."""
     def select(value: str) -> dict:
         return {"value": {"type": "static_select", "selected_option": {"value": value}}}
@@ -115,6 +117,8 @@ def form(question: str, options: str = "", kind: str = "choice", closes: str = "
         "anonymity": {"value": {"type": "radio_buttons",
                                 "selected_option": {"value": anonymity}}},
         "closes": {"value": {"type": "plain_text_input", "value": closes or None}},
+        "remind": {"value": {"type": "plain_text_input", "value": remind or None}},
+        "quorum": {"value": {"type": "plain_text_input", "value": quorum or None}},
         "rule": select(rule),
     }
 
@@ -147,6 +151,30 @@ async def test_form_opens_the_poll(slack, send, fake: FakeSlack):
     assert elements[0]["type"] == "checkboxes"
     assert [o["text"]["text"] for o in elements[0]["options"]] == ["1. Soup", "2. Pie"]
     assert elements[1]["text"]["text"] == "Send my picks"
+
+
+async def test_form_sets_reminders_and_a_quorum(slack, send, fake: FakeSlack, store):
+    answer = await send.submit("rt_create", {"channel": "C1"},
+                               form("Lunch?", "Soup\nPie", closes="2d", remind="none",
+                                    quorum="abc"))
+    # A quorum it cannot read is shown under the quorum field; nothing is started.
+    assert set(answer.json()["errors"]) == {"quorum"}
+    answer = await send.submit("rt_create", {"channel": "C1"},
+                               form("Lunch?", "Soup\nPie", closes="2d", remind="soon",
+                                    quorum="50%"))
+    assert set(answer.json()["errors"]) == {"remind"}
+    assert "'soon'" in answer.json()["errors"]["remind"]
+    assert fake.of("chat.postMessage") == []
+    answer = await send.submit("rt_create", {"channel": "C1"},
+                               form("Lunch?", "Soup\nPie", closes="2d", remind="12h, 1h",
+                                    quorum="2"))
+    assert answer.status == 200 and not answer.body
+    poll = await store.find_poll(space(TEAM, "C1"), 1)
+    assert poll.spec.reminders == (12 * 3600, 3600)
+    assert poll.spec.quorum.count == 2
+    await send.submit("rt_create", {"channel": "C1"},
+                      form("Tea?", "Yes\nNo", closes="2d", remind="none"))
+    assert (await store.find_poll(space(TEAM, "C1"), 2)).spec.reminders == ()
 
 
 async def test_mistakes_get_a_private_polite_answer(slack, send, fake: FakeSlack):
