@@ -17,7 +17,7 @@ from typing import Any
 
 import discord
 
-from adapters.discord.render import card_embed
+from adapters.discord.render import card_embeds
 from adapters.discord.send import Sender
 from adapters.discord.translate import actor_of, channel_members, role_ids, space_of
 from bot.cards import Card, Text, Tone
@@ -121,12 +121,21 @@ class Bridge:
 
     async def reply(self, interaction: discord.Interaction, card: Card,
                     **extra: Any) -> discord.Message | None:
-        """Show a card to the person only (an ephemeral message); the message, when known."""
+        """Show a card to the person only (an ephemeral message); the message, when known.
+
+        A card too long for one embed goes on in further private messages, each with
+        one embed, so that a long answer (a person's whole ``my-data``) arrives whole.
+        """
+        first, *rest = card_embeds(card)
         if interaction.response.is_done():
-            return await interaction.followup.send(embed=card_embed(card), ephemeral=True,
-                                                   wait=True, **extra)
-        await interaction.response.send_message(embed=card_embed(card), ephemeral=True, **extra)
-        return None
+            message = await interaction.followup.send(embed=first, ephemeral=True, wait=True,
+                                                      **extra)
+        else:
+            await interaction.response.send_message(embed=first, ephemeral=True, **extra)
+            message = None
+        for embed in rest:
+            await interaction.followup.send(embed=embed, ephemeral=True)
+        return message
 
 
 def bridge_of(interaction: discord.Interaction) -> Bridge:

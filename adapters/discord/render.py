@@ -63,13 +63,39 @@ def line_text(line: Line) -> str:
 
 
 def card_embed(card: Card) -> discord.Embed:
-    """A card as one embed: the title, then every line in order."""
+    """A card as one embed: the title, then every line in order (cut to fit)."""
+    return card_embeds(card, limit=1)[0]
+
+
+def card_embeds(card: Card, limit: int | None = None) -> list[discord.Embed]:
+    """A card as embeds: the first with the title, each next one going on where the one
+    before it was full, split between lines. At most ``limit`` embeds; the last is cut.
+
+    A private answer can be long (``my-data`` is a person's whole record), and an embed
+    holds only 4,096 characters: this way nothing of it is lost.
+    """
     body = "\n".join(line_text(line) for line in card.lines)
-    return discord.Embed(
-        title=clip(escape(card.title), MAX_TITLE),
-        description=clip(body, MAX_DESCRIPTION) or None,
-        colour=TONE_COLOURS.get(card.tone, discord.Colour.blurple()),
-    )
+    parts = _split(body, MAX_DESCRIPTION) if body else [""]
+    if limit is not None and len(parts) > limit:
+        parts = [*parts[: limit - 1], clip("\n".join(parts[limit - 1:]), MAX_DESCRIPTION)]
+    colour = TONE_COLOURS.get(card.tone, discord.Colour.blurple())
+    title = clip(escape(card.title), MAX_TITLE)
+    return [discord.Embed(title=title if n == 0 else clip(f"{title} (continued)", MAX_TITLE),
+                          description=part or None, colour=colour)
+            for n, part in enumerate(parts)]
+
+
+def _split(text: str, size: int) -> list[str]:
+    """Text in pieces of at most ``size`` characters, cut between lines where it can be."""
+    pieces: list[str] = []
+    while len(text) > size:
+        cut = text.rfind("\n", 0, size + 1)
+        if cut <= 0:
+            cut = size
+        pieces.append(text[:cut])
+        text = text[cut:].removeprefix("\n")
+    pieces.append(text)
+    return pieces
 
 
 def vote_poll_id(card: Card) -> int | None:

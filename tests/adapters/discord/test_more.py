@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from adapters.discord.adapter import DiscordAdapter
+from bot.model import Contribution, ContributionKind
 from tests.adapters.discord import payloads as p
 from tests.adapters.discord.fake_discord import FakeDiscord
 from tests.adapters.discord.helpers import (
@@ -57,3 +60,26 @@ async def test_an_ideas_round_becomes_a_ranked_poll(adapter: DiscordAdapter,
     text = embed_text(posts[0].body)
     assert "Poll #2: What should PeerFest focus on?" in text
     assert "1\\. Music" in text and "2\\. Art" in text and "rank the options" in text
+
+
+async def test_a_long_private_answer_arrives_whole(adapter: DiscordAdapter, fake: FakeDiscord,
+                                                  store) -> None:
+    # Most of a year of counted messages: a record longer than one embed can hold.
+    space = adapter_space()
+    member = f"discord:{space.workspace}:{p.ALICE}"
+    start = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    for day in range(300):
+        await store.record_contribution(Contribution(space, member, ContributionKind.MESSAGE,
+                                                     start + timedelta(days=day)))
+    await store.flush_contributions()
+    inject(adapter, p.slash("my-data"))
+    calls = await fake.wait_for("POST", FOLLOWUPS, 2)
+    await fake.wait_for("POST", FOLLOWUPS, check=lambda c: "Only you can see this"
+                        in embed_text(c.body))
+    parts = [c.body["embeds"][0] for c in fake.matching("POST", FOLLOWUPS)]
+    assert len(parts) >= 2 and all(c.body["flags"] & 64 for c in calls)
+    assert all(len(part["description"]) <= 4096 for part in parts)
+    assert parts[1]["title"].endswith("(continued)")
+    # Put back together, the record is all there: every day, in order.
+    whole = "\n".join(part["description"] for part in parts)
+    assert all(f"2026-{(start + timedelta(days=day)):%m-%d}" in whole for day in range(300))
