@@ -10,6 +10,9 @@ from bot.model import MAX_OPTION_LENGTH, Decision, Outcome, Poll, PollKind, Poll
 from bot.outcome import rule_words
 from bot.polls import KIND_WORDS, METHOD_WORDS, vote_example
 
+#: The action of a poll card's Vote button: ``vote:<poll id>`` (see ``vote_poll_id``).
+VOTE_ACTION = "vote"
+
 
 def participation(voted: int, eligible: int) -> str:
     """"7 of 12 have voted", worded for one or many."""
@@ -48,7 +51,7 @@ def poll_card(poll: Poll, voted: int, eligible: int, tz: str) -> Card:
             lines.append(Note(status + " Closes {time}.", at=spec.closes_at, tz=tz))
         else:
             lines.append(Note(status + " Open until someone closes it."))
-        buttons = (Button("Vote", f"vote:{poll.id}", primary=True),)
+        buttons = (Button("Vote", f"{VOTE_ACTION}:{poll.id}", primary=True),)
     else:
         word = "was cancelled" if poll.status is PollStatus.CANCELLED else "has closed"
         lines.append(Note(f"{status} This {kind.lower()} {word}."))
@@ -178,3 +181,13 @@ def ideas_card(poll: Poll, count: int | None, tz: str) -> Card:
 def message_card(title: str, text: str, tone: Tone = Tone.INFO) -> Card:
     """A short card with one paragraph."""
     return Card(title=title, lines=(Text(text),), tone=tone)
+
+
+def vote_poll_id(card: Card) -> int | None:
+    """The internal poll id behind a card's Vote button, if it has one (adapters put the
+    vote buttons or form of that poll there)."""
+    for button in card.buttons:
+        kind, _, value = button.action.partition(":")
+        if kind == VOTE_ACTION and value.isdigit():
+            return int(value)
+    return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import discord
 
+from adapters.text import chunks, clip
 from bot.cards import Bar, Card, Items, Line, Note, Text, Tone
 
 #: Discord's limits for an embed (characters).
@@ -29,11 +30,6 @@ TONE_COLOURS = {
 def escape(text: str) -> str:
     """User text made safe to show: markdown shown as typed, mentions inert."""
     return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
-
-
-def clip(text: str, limit: int) -> str:
-    """Text cut to ``limit`` characters, with an ellipsis when cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def timestamp(note: Note) -> str:
@@ -75,7 +71,7 @@ def card_embeds(card: Card, limit: int | None = None) -> list[discord.Embed]:
     holds only 4,096 characters: this way nothing of it is lost.
     """
     body = "\n".join(line_text(line) for line in card.lines)
-    parts = _split(body, MAX_DESCRIPTION) if body else [""]
+    parts = chunks(body.split("\n"), MAX_DESCRIPTION)
     if limit is not None and len(parts) > limit:
         parts = [*parts[: limit - 1], clip("\n".join(parts[limit - 1:]), MAX_DESCRIPTION)]
     colour = TONE_COLOURS.get(card.tone, discord.Colour.blurple())
@@ -83,25 +79,3 @@ def card_embeds(card: Card, limit: int | None = None) -> list[discord.Embed]:
     return [discord.Embed(title=title if n == 0 else clip(f"{title} (continued)", MAX_TITLE),
                           description=part or None, colour=colour)
             for n, part in enumerate(parts)]
-
-
-def _split(text: str, size: int) -> list[str]:
-    """Text in pieces of at most ``size`` characters, cut between lines where it can be."""
-    pieces: list[str] = []
-    while len(text) > size:
-        cut = text.rfind("\n", 0, size + 1)
-        if cut <= 0:
-            cut = size
-        pieces.append(text[:cut])
-        text = text[cut:].removeprefix("\n")
-    pieces.append(text)
-    return pieces
-
-
-def vote_poll_id(card: Card) -> int | None:
-    """The internal poll id behind a card's Vote button (``vote:<id>``), if it has one."""
-    for button in card.buttons:
-        kind, _, value = button.action.partition(":")
-        if kind == "vote" and value.isdigit():
-            return int(value)
-    return None

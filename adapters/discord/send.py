@@ -19,12 +19,13 @@ from typing import Any
 import discord
 
 from adapters.discord.dms import DirectMessages
-from adapters.discord.render import card_embed, vote_poll_id
+from adapters.discord.render import card_embed
 from adapters.discord.translate import PLATFORM
 from adapters.edits import PostEditor
 from bot.cards import Card
 from bot.effects import DirectMessage, Effect, Post, Reply, UpdatePost
 from bot.model import Poll
+from bot.views import vote_poll_id
 
 log = logging.getLogger(__name__)
 

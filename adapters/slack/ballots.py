@@ -12,8 +12,9 @@ import json
 import re
 from typing import Any
 
-from adapters.slack.blocks import MODAL_TITLE_MAX, clip, plain
+from adapters.slack.blocks import MODAL_TITLE_MAX, plain
 from adapters.slack.poll_blocks import MAX_CHECKBOXES, option_objects
+from adapters.text import clip
 from bot.anonymity import OPEN_POLL_NOTE, PROMISE
 from bot.model import MAX_REASON_LENGTH, MAX_SCORE, Poll, PollKind, Stance
 

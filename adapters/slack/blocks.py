@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.text import chunks, clip
 from bot.cards import Bar, Button, Card, Items, Note, Text
 from bot.timeparse import format_local
 
@@ -36,28 +37,6 @@ def escape(text: str) -> str:
 def unescape(text: str) -> str:
     """Slack's message and command text back to what was typed (``&amp;`` -> ``&`` ...)."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def clip(text: str, limit: int) -> str:
-    """Text cut to Slack's limit, with an ellipsis when something was cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def chunks(rows: list[str], limit: int = TEXT_MAX) -> list[str]:
-    """Rows joined by newlines into as few texts of at most ``limit`` characters as fit.
-
-    A row longer than the limit is split too, so no text is ever cut.
-    """
-    found: list[str] = []
-    current = ""
-    for row in rows:
-        for part in [row[i:i + limit] for i in range(0, max(len(row), 1), limit)]:
-            joined = f"{current}\n{part}" if current else part
-            if current and len(joined) > limit:
-                found.append(current)
-                joined = part
-            current = joined
-    return [*found, current] if current or not found else found
 
 
 def plain(text: str) -> dict[str, Any]:
@@ -113,7 +92,8 @@ def line_blocks(card: Card, tz: str) -> list[Block]:
             rows = [f"{n}. {item}" if line.numbered else f"• {item}"
                     for n, item in enumerate(line.items, start=1)]
             # A long list (an outcome's reasons) is split between sections, not cut.
-            blocks += [{"type": "section", "text": plain(chunk)} for chunk in chunks(rows)]
+            blocks += [{"type": "section", "text": plain(chunk)}
+                       for chunk in chunks(rows, TEXT_MAX)]
         elif isinstance(line, Bar):
             blocks.append({"type": "section", "text": plain(bar_text(line))})
         elif isinstance(line, Note):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.slack.blocks import Block, card_blocks, clip, escape, fit, plain
+from adapters.slack.blocks import Block, card_blocks, escape, fit, plain
 from adapters.slack.translate import PLATFORM, member_key, space
+from adapters.text import clip
 from bot.effects import Reply
 from bot.model import Actor, PollKind
 from bot.service import Roundtable

@@ -15,12 +15,12 @@ from adapters.slack.blocks import (
     BUTTON_MAX,
     Block,
     button,
-    clip,
     fit,
     line_blocks,
     plain,
     title_block,
 )
+from adapters.text import clip
 from bot.cards import Card
 from bot.model import Poll, PollKind
 
@@ -28,15 +28,6 @@ from bot.model import Poll, PollKind
 MAX_CHECKBOXES = 10
 #: An actions block holds at most 25 elements.
 MAX_ACTIONS = 25
-
-
-def vote_poll_id(card: Card) -> int | None:
-    """The poll a card's Vote button is for, if it has one."""
-    for b in card.buttons:
-        kind, _, rest = b.action.partition(":")
-        if kind == "vote" and rest.isdigit():
-            return int(rest)
-    return None
 
 
 def ticks_block_id(poll_id: int) -> str:

@@ -25,12 +25,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.edits import PostEditor
 from adapters.slack.blocks import Block, card_blocks, fallback_text
 from adapters.slack.directory import api_error
-from adapters.slack.poll_blocks import poll_blocks, vote_poll_id
+from adapters.slack.poll_blocks import poll_blocks
 from adapters.slack.translate import PLATFORM, user_of_member
 from bot.cards import Card
 from bot.effects import DirectMessage, Effect, Post, Reply, UpdatePost
 from bot.model import SpaceRef
 from bot.service import Roundtable
+from bot.views import vote_poll_id
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from adapters.slack.blocks import TEXT_MAX, card_blocks, chunks
+from adapters.slack.blocks import TEXT_MAX, card_blocks
+from adapters.text import chunks
 from bot.cards import Card, Items
 
 
@@ -18,7 +19,7 @@ def test_a_long_list_is_split_between_sections_not_cut():
 
 
 def test_chunks_keep_rows_whole_and_split_only_an_overlong_row():
-    assert chunks([]) == [""]
+    assert chunks([], TEXT_MAX) == [""]
     assert chunks(["a", "b"], limit=3) == ["a\nb"]
     assert chunks(["ab", "cd"], limit=3) == ["ab", "cd"]
     assert chunks(["abcdefg"], limit=3) == ["abc", "def", "g"]
