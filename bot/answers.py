@@ -37,6 +37,7 @@ from bot.model import (
     SpaceRef,
     Verdict,
 )
+from bot.text import clean_text
 from bot.views import message_card, outcome_card
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ def answer(outcome: Outcome, which: str | None, text: str, ref: str) -> tuple[Ou
     Raises:
         BadInput: No such reason, it was answered already, or the answer is empty or long.
     """
-    text = " ".join(text.split())
+    text = clean_text(text)
     if not text:
         raise BadInput(f'Write your answer in quotes: respond {ref} 1 "what we changed"')
     if len(text) > MAX_REASON_LENGTH:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.effects import Effect, Post, UpdatePost
-from bot.model import Actor, Decision, Outcome, Poll, PollStatus
+from bot.model import Actor, Decision, Opened, Outcome, Poll, PollStatus
 from bot.outcome import rule_words
 from bot.views import outcome_card, poll_card
 
@@ -61,20 +61,26 @@ async def close_polls(core: Roundtable, polls: Sequence[Poll], now: datetime,
     if not taken:
         return closed
     eligible = await store.member_counts([poll.space for poll in taken])
-    outcomes = await core.groups.count_many(taken, eligible, closing=True)
+    opened: dict[int, Opened] = {}
+    outcomes = await core.groups.count_many(taken, eligible, closing=True, opened=opened)
     decisions: dict[int, tuple[Poll, Decision, Outcome]] = {}
     for poll in taken:
         outcome = outcomes[poll.id]
         if isinstance(outcome, Exception):
-            # Left CLOSING: its job fails and is retried once the claim has gone stale.
+            # A timer's closing is left CLOSING: its job fails and is retried once the
+            # claim has gone stale. One asked for by a person goes back to OPEN, so that
+            # they can try again (no vote was taken in between: nothing is lost).
             closed[poll.id] = outcome
+            if by is not None:
+                await store.release_closes([poll.id])
             continue
         at = now
         if by is None and poll.spec.closes_at is not None:
             # Closed by its timer: votes stopped at the closing time, even if the count ran later.
             at = min(now, poll.spec.closes_at)
         decisions[poll.id] = (poll, decision_of(poll, outcome, PollStatus.CLOSED, at), outcome)
-    finished = await _finish(core, [(pid, d) for pid, (_, d, _) in decisions.items()], closed)
+    finished = await _finish(core, [(pid, d) for pid, (_, d, _) in decisions.items()], opened,
+                             closed)
     for poll_id in finished:
         poll, decision, outcome = decisions[poll_id]
         ended = replace(poll, status=PollStatus.CLOSED, closed_at=decision.closed_at)
@@ -89,13 +95,13 @@ async def close_polls(core: Roundtable, polls: Sequence[Poll], now: datetime,
 
 
 async def _finish(core: Roundtable, decisions: list[tuple[int, Decision]],
-                  closed: Closed) -> set[int]:
+                  opened: dict[int, Opened], closed: Closed) -> set[int]:
     """Write the decisions in one transaction; if that fails, poll by poll, so that one
     bad poll does not hold back the rest. Errors are recorded in ``closed``."""
     if not decisions:
         return set()
     try:
-        return await core.store.finish_closes(decisions)
+        return await core.store.finish_closes(decisions, opened)
     except Exception as error:
         if len(decisions) == 1:
             closed[decisions[0][0]] = error
@@ -105,7 +111,7 @@ async def _finish(core: Roundtable, decisions: list[tuple[int, Decision]],
     finished: set[int] = set()
     for poll_id, decision in decisions:
         try:
-            finished |= await core.store.finish_closes([(poll_id, decision)])
+            finished |= await core.store.finish_closes([(poll_id, decision)], opened)
         except Exception as error:
             closed[poll_id] = error
     return finished

@@ -30,6 +30,7 @@ from bot.commands import (
 from bot.errors import BadInput, expect_no_args
 from bot.groups import PARSERS as GROUP_PARSERS
 from bot.model import Actor, SpaceRef
+from bot.text import clean_text
 from bot.voices import PARSERS as VOICE_PARSERS
 
 MAX_COMMAND_LENGTH = 4000
@@ -93,7 +94,8 @@ def parse(text: str, actor: Actor, space: SpaceRef) -> Command:
     if len(text) > MAX_COMMAND_LENGTH:
         raise BadInput(f"That command is too long ({len(text)} characters). Keep it under "
                        f"{MAX_COMMAND_LENGTH}.")
-    words = tokenize(text.strip())
+    # Look-alike and hidden characters go before anything is read (see bot.text).
+    words = tokenize(clean_text(text))
     if not words:
         return Help(actor, space)
     verb, args = words[0].lower(), words[1:]

@@ -24,9 +24,20 @@ from bot.facilitators import PARSERS as FACILITATOR_PARSERS
 from bot.facilitators import FacilitatorCommands, find_person
 from bot.ideas import PARSERS as IDEA_PARSERS
 from bot.ideas import IdeaCommands
-from bot.model import GROUP_RULES, Actor, Group, Outcome, Poll, PollKind, PollSpec, SpaceRef
+from bot.model import (
+    GROUP_RULES,
+    Actor,
+    Group,
+    Opened,
+    Outcome,
+    Poll,
+    PollKind,
+    PollSpec,
+    SpaceRef,
+)
 from bot.records import ballot_from_json
 from bot.rules import GroupInfo, Tagged, decide_in_groups
+from bot.text import clean_text
 from bot.views import message_card
 
 if TYPE_CHECKING:
@@ -57,7 +68,8 @@ def _parse_group(args: list[str], actor: Actor, space: SpaceRef) -> c.Command:
         if len(rest) > 2:
             raise BadInput('Put the group\'s name in quotes: group add lived-experience '
                            '"People with lived experience"')
-        return c.AddGroup(actor, space, slug=slug, name=rest[1] if len(rest) == 2 else None)
+        name = clean_text(rest[1]) if len(rest) == 2 else None
+        return c.AddGroup(actor, space, slug=slug, name=name)
     if sub in ("assign", "unassign"):
         if len(rest) != 2:
             raise BadInput(f"Say which group and who, like: group {sub} staff @sam")
@@ -134,25 +146,40 @@ class GroupCommands:
 
     async def count(self, poll: Poll, eligible: int, *, closing: bool = False) -> Outcome:
         """Count a poll with its group rule; at close, a proposal may wait for answers."""
-        rows = await self.store.tagged_ballots(poll.id)
-        infos = await self._infos(poll.space, await self.store.groups(poll.space))
-        return self._decide(poll, rows, eligible, infos, closing)
+        counted = await self.count_many([poll], {poll.space.key: eligible}, closing=closing)
+        outcome = counted[poll.id]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
 
     async def count_many(self, polls: Sequence[Poll], eligible: Mapping[str, int], *,
-                         closing: bool = False) -> dict[int, Outcome | Exception]:
+                         closing: bool = False,
+                         opened: dict[int, Opened] | None = None
+                         ) -> dict[int, Outcome | Exception]:
         """``count`` for several polls with a few reads in all; ``eligible`` is by space key.
 
+        The ballots are opened (``Keyring.open``) with each poll's salt; when ``opened`` is
+        given it receives them in plain text, by poll id, for the store to keep at close.
         A poll whose count fails gets its exception, not an outcome; the others still count.
         """
-        rows = await self.store.tagged_ballots_of([poll.id for poll in polls])
+        ids = [poll.id for poll in polls]
+        rows = await self.store.tagged_ballots_of(ids)
+        salts = await self.store.poll_salts(ids)
         spaces = list({poll.space.key: poll.space for poll in polls}.values())
         groups = await self.store.groups_of(spaces)
         infos = {space.key: await self._infos(space, groups[space.key]) for space in spaces}
+        keyring = self.core.keyring
         counted: dict[int, Outcome | Exception] = {}
         for poll in polls:
             try:
-                counted[poll.id] = self._decide(poll, rows[poll.id], eligible[poll.space.key],
+                salt = salts[poll.id]
+                plain = [(name, keyring.open(salt, text), tags)
+                         for name, text, tags in rows[poll.id]]
+                counted[poll.id] = self._decide(poll, plain, eligible[poll.space.key],
                                                 infos[poll.space.key], closing)
+                if opened is not None:
+                    opened[poll.id] = Opened(
+                        ballots=tuple((name, text) for name, text, _ in plain))
             except Exception as error:  # one bad poll must not hold back the others
                 counted[poll.id] = error
         return counted
@@ -193,7 +220,8 @@ class GroupCommands:
             raise BadInput("A group's short name is 2 to 32 lowercase letters, digits or "
                            f"hyphens, starting with a letter, like lived-experience (not "
                            f"{cmd.slug!r}).")
-        name = " ".join((cmd.name or default_name(cmd.slug)).split())
+        # Cleaned here as well as in the parser: Discord's slash command comes straight in.
+        name = clean_text(cmd.name or default_name(cmd.slug))
         if not name or len(name) > MAX_GROUP_NAME:
             raise BadInput(f"Give the group a name of 1 to {MAX_GROUP_NAME} characters, in "
                            f'quotes: group add {cmd.slug} "Staff"')

@@ -82,7 +82,7 @@ TOPICS: dict[str, tuple[str, str, tuple[str, ...]]] = {
                 "everyone contributed. Group-level figures only; nobody is named.",
                 ("balance", "balance --days 30")),
     "me": ("me", "Your own record here, month by month: decisions you took part in (never what "
-           "you chose), messages, replies, ideas, reasons and responses. Only you see it.",
+           "you chose), messages, replies, ideas and responses. Only you see it.",
            ("me",)),
     "nudges": ("nudges [on|off]", "Turn private nudges on or off. A nudge is a kind private "
                "message when a decision could use your voice: at most one every few days, never "

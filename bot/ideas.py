@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot import commands as c
-from bot.anonymity import new_salt
+from bot.anonymity import IDEA_SIZE, new_salt
 from bot.answers import ref_number
 from bot.cards import Card, Items, Note, Text, Tone
 from bot.closing import CLOSING_LEASE
@@ -26,9 +26,9 @@ from bot.model import (
     MAX_OPTIONS,
     MAX_QUESTION_LENGTH,
     Actor,
-    ContributionKind,
     Decision,
     Method,
+    Opened,
     Outcome,
     Poll,
     PollKind,
@@ -37,6 +37,7 @@ from bot.model import (
     SpaceRef,
 )
 from bot.outcome import rule_words
+from bot.text import clean_text
 from bot.timeparse import parse_when
 from bot.timing import poll_jobs
 from bot.views import ideas_card, message_card, outcome_card
@@ -45,12 +46,14 @@ if TYPE_CHECKING:
     from bot.service import Roundtable
 
 MAX_IDEAS = 100
+#: Sealed ideas are bound to this purpose, so a sealed idea can never pass for a ballot.
+IDEA_PURPOSE = b"idea"
 _PICKS = re.compile(r"^(all|[\d,]+)$", re.IGNORECASE)
 
 
 def fold(text: str) -> str:
-    """What makes two ideas the same: case and spacing ignored."""
-    return " ".join(text.split()).casefold()
+    """What makes two ideas the same: case, spacing and hidden characters ignored."""
+    return clean_text(text).casefold()
 
 
 def _parse_ideas(args: list[str], actor: Actor, space: SpaceRef) -> c.Command:
@@ -83,13 +86,15 @@ def _parse_ideas(args: list[str], actor: Actor, space: SpaceRef) -> c.Command:
     if len(positional) != 1:
         raise BadInput('Put the question in one pair of quotes: ideas "What should PeerFest '
                        'focus on?" --closes 3d')
-    return c.StartIdeas(actor, space, question=positional[0], closes=flags.get("--closes"))
+    return c.StartIdeas(actor, space, question=clean_text(positional[0]),
+                        closes=flags.get("--closes"))
 
 
 def _parse_idea(args: list[str], actor: Actor, space: SpaceRef) -> c.Command:
     if len(args) < 2:
         raise BadInput('Say which round and your idea: idea #3 "a quiet room at every event"')
-    return c.AddIdea(actor, space, round=ref_number(args[0], "idea"), text=" ".join(args[1:]))
+    return c.AddIdea(actor, space, round=ref_number(args[0], "idea"),
+                     text=clean_text(" ".join(args[1:])))
 
 
 #: Text verbs this module parses.
@@ -125,7 +130,8 @@ class IdeaCommands:
 
     async def start(self, cmd: c.StartIdeas) -> list[Effect]:
         """Open an ideas round."""
-        question = " ".join(cmd.question.split())
+        # Cleaned here as well as in the parser: Discord's slash command comes straight in.
+        question = clean_text(cmd.question)
         if not question or len(question) > MAX_QUESTION_LENGTH:
             raise BadInput(f"Give the round a question of up to {MAX_QUESTION_LENGTH} "
                            'characters, in quotes: ideas "What should PeerFest focus on?"')
@@ -152,7 +158,7 @@ class IdeaCommands:
         if not poll.is_open or (closes_at is not None and self.core.clock.now() >= closes_at):
             raise PollClosed(f"Ideas round {poll.ref} has closed, so it takes no more ideas. See "
                              f"them with: ideas {poll.ref}")
-        text = " ".join(cmd.text.split())
+        text = clean_text(cmd.text)
         if not text:
             raise BadInput(f'Your idea is empty. Write it after the round\'s number: idea '
                            f'{poll.ref} "a quiet room at every event"')
@@ -162,18 +168,37 @@ class IdeaCommands:
         if len(await self.store.ideas(poll.id)) >= MAX_IDEAS:
             raise BadInput(f"Round {poll.ref} already has {MAX_IDEAS} ideas, the most a round "
                            "can hold.")
-        number = await self.store.add_idea(poll.id, text, fold(text))
-        if number is None:
+        salt = await self.store.poll_salt(poll.id)
+        if salt is None:
+            raise PollClosed(f"Ideas round {poll.ref} has closed, so it takes no more ideas. See "
+                             f"them with: ideas {poll.ref}")
+        keyring = self.core.keyring
+        # Sealed words, a keyed hash to refuse duplicates, and the author as a tag kept
+        # apart from every idea: credited when the round closes, never beside an idea.
+        count = await self.store.add_idea(
+            poll.id, keyring.seal(salt, text, IDEA_SIZE, IDEA_PURPOSE),
+            keyring.keyed(salt, fold(text)), keyring.voter_tag(salt, cmd.actor.key))
+        if count is None:
             raise BadInput(f"That idea is already in round {poll.ref} (capitals and spaces "
                            f"aside). See them all with: ideas {poll.ref}")
-        await self.core.contribute(cmd.space, cmd.actor, ContributionKind.IDEA)
         tz = self.core.zone_of(cmd.space)
         return [
             Reply(cmd.actor, cmd.space, message_card(
-                f"Your idea is in {poll.ref}", f"It is idea {number}. Nobody, not even the "
-                "facilitators, can see who added it.", Tone.SUCCESS)),
-            UpdatePost(cmd.space, f"poll:{poll.id}", ideas_card(poll, number, tz)),
+                f"Your idea is in {poll.ref}", f"The round has {count} idea"
+                f"{'s' if count != 1 else ''} now. Nobody, not even the facilitators, can "
+                "see who added which.", Tone.SUCCESS)),
+            UpdatePost(cmd.space, f"poll:{poll.id}", ideas_card(poll, count, tz)),
         ]
+
+    async def texts(self, poll: Poll) -> list[str]:
+        """The round's ideas in plain text, A to Z: an order that says nothing about who
+        added which, or when."""
+        stored = await self.store.ideas(poll.id)
+        if not stored:
+            return []
+        salt = await self.store.poll_salt(poll.id)
+        opened = [self.core.keyring.open(salt, text, IDEA_PURPOSE) for text in stored]
+        return sorted(opened, key=lambda idea: (fold(idea), idea))
 
     async def list(self, cmd: c.ListIdeas) -> list[Effect]:
         """A round's ideas, numbered, without authors."""
@@ -181,12 +206,12 @@ class IdeaCommands:
 
     async def show(self, actor: Actor, poll: Poll) -> list[Effect]:
         """Privately show a round's ideas."""
-        ideas = await self.store.ideas(poll.id)
+        ideas = await self.texts(poll)
         lines: list[Text | Items | Note] = [Items(tuple(ideas)) if ideas else
                                             Text("No ideas yet.")]
         if poll.is_open:
-            lines.append(Note(f'Add one with: idea {poll.ref} "your idea". Ideas are shown '
-                              "without who added them."))
+            lines.append(Note(f'Add one with: idea {poll.ref} "your idea". Ideas are listed '
+                              "A to Z, without who added them."))
         elif poll.status is PollStatus.CLOSED:
             lines.append(Note(f"This round has closed. A facilitator can turn ideas into a poll: "
                               f"ideas {poll.ref} to-poll 1,3,4 --kind ranked"))
@@ -200,7 +225,8 @@ class IdeaCommands:
         due_by = now if by is None else None
         if not await self.store.claim_closes([poll.id], now, now - CLOSING_LEASE, due_by):
             return []
-        ideas = await self.store.ideas(poll.id)
+        ideas = await self.texts(poll)
+        authors = await self._authors(poll)
         if by is None and poll.spec.closes_at is not None:
             now = min(now, poll.spec.closes_at)
         count = len(ideas)
@@ -216,12 +242,24 @@ class IdeaCommands:
             kind=PollKind.IDEAS, method=Method.IDEAS, rule=rule_words(poll.spec),
             options=tuple(ideas), status=PollStatus.CLOSED, outcome=outcome,
             opened_at=poll.created_at, closed_at=now)
-        if not await self.store.finish_close(poll.id, decision):
+        opened = Opened(ideas=tuple(ideas), authors=tuple(authors))
+        if not await self.store.finish_close(poll.id, decision, opened):
             return []
         closed = replace(poll, status=PollStatus.CLOSED, closed_at=now)
         tz = self.core.zone_of(poll.space)
         return [Post(poll.space, outcome_card(closed, outcome), key=f"outcome:{poll.id}"),
                 UpdatePost(poll.space, f"poll:{poll.id}", ideas_card(closed, count, tz))]
+
+    async def _authors(self, poll: Poll) -> list[str]:
+        """The members who added ideas to the round: each member's tag is worked out and
+        matched against the round's author tags (kept with no idea beside them)."""
+        tags = await self.store.idea_authors(poll.id)
+        salt = await self.store.poll_salt(poll.id)
+        if not tags or salt is None:
+            return []
+        keyring = self.core.keyring
+        return [member for member in await self.store.member_keys(poll.space)
+                if keyring.voter_tag(salt, member) in tags]
 
     async def to_poll(self, cmd: c.IdeasToPoll) -> list[Effect]:
         """Turn chosen ideas into a poll; an open round closes first."""
@@ -231,7 +269,7 @@ class IdeaCommands:
         poll = await self._round(cmd.space, cmd.round)
         if poll.status is PollStatus.CANCELLED:
             raise BadInput(f"Round {poll.ref} was cancelled; start a new one with ideas.")
-        ideas = await self.store.ideas(poll.id)
+        ideas = await self.texts(poll)
         if cmd.poll.options:
             raise BadInput("The options come from the ideas you pick, by number; leave other "
                            "options out.")

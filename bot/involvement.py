@@ -18,14 +18,13 @@ from bot.model import ContributionKind, SpaceRef
 
 CSV_COLUMNS = (
     "space", "member", "display_name", "groups", "messages", "replies",
-    "took_part_in_decisions", "ideas", "reasons", "responses", "payments",
+    "took_part_in_decisions", "ideas", "responses", "payments",
 )
 _FIELDS = {
     ContributionKind.MESSAGE: "messages",
     ContributionKind.REPLY: "replies",
     ContributionKind.VOTE: "took_part_in_decisions",
     ContributionKind.IDEA: "ideas",
-    ContributionKind.REASON: "reasons",
     ContributionKind.RESPONSE: "responses",
 }
 
@@ -42,7 +41,6 @@ class InvolvementRow:
     replies: int = 0
     took_part_in_decisions: int = 0
     ideas: int = 0
-    reasons: int = 0
     responses: int = 0
     #: False when the member said ``payments off``.
     payments: bool = True
@@ -57,6 +55,9 @@ async def involvement_rows(store: Any, since: date, until: date) -> list[Involve
     counts = await store.involvement_counts(since, until)
     figures: dict[tuple[str, str], dict[str, Any]] = {}
     for item, name in counts:
+        if item.kind not in _FIELDS:
+            # Reasons given with a vote were once counted; they would say who blocked.
+            continue
         row = figures.setdefault((item.space, item.member), {"display_name": name})
         row[_FIELDS[item.kind]] = row.get(_FIELDS[item.kind], 0) + item.count
     prefs = await store.preferences_of({member for _, member in figures})
@@ -90,7 +91,7 @@ def involvement_csv(rows: Sequence[InvolvementRow]) -> str:
     for row in rows:
         writer.writerow([
             row.space, row.member, _cell(row.display_name), " | ".join(row.groups),
-            row.messages, row.replies, row.took_part_in_decisions, row.ideas, row.reasons,
+            row.messages, row.replies, row.took_part_in_decisions, row.ideas,
             row.responses, "yes" if row.payments else "no",
         ])
     return buffer.getvalue()

@@ -395,6 +395,20 @@ class Contribution:
 
 
 @dataclass(frozen=True)
+class Opened:
+    """What the core read out of a poll's sealed rows at close, for the store to keep.
+
+    ``ballots`` are ``(voter_name, ballot JSON)`` in plain text (names only on open
+    polls); ``ideas`` the round's ideas in the order they are listed (None: not a
+    round); ``authors`` the members who added ideas, to be credited once each.
+    """
+
+    ballots: tuple[tuple[str | None, str], ...] = ()
+    ideas: tuple[str, ...] | None = None
+    authors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ContributionCount:
     """How many contributions of one kind a member made in a space (on ``day``, or over a
     range when ``day`` is None). ``space`` is the space's key."""

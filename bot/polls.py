@@ -24,6 +24,7 @@ from bot.model import (
     Rule,
     Stance,
 )
+from bot.text import clean_text
 from bot.timeparse import parse_duration, parse_when
 
 DEFAULT_DOTS = 5
@@ -56,7 +57,8 @@ _PAIR = re.compile(r"^(.+?)=(\d+)$")
 
 
 def _clean(text: str) -> str:
-    return " ".join(text.split())
+    """Person-written text as it looks: normalised, hidden characters gone, one line."""
+    return clean_text(text)
 
 
 def build_spec(
@@ -203,17 +205,21 @@ def check_options(kind: PollKind, raw: tuple[str, ...]) -> tuple[str, ...]:
     if len(options) > MAX_OPTIONS:
         raise BadInput(f"A poll can have at most {MAX_OPTIONS} options; this one has "
                        f"{len(options)}. An ideas round can help narrow them down.")
-    seen: dict[str, str] = {}
+    seen: dict[str, int] = {}
     for number, option in enumerate(options, start=1):
         if not option:
             raise BadInput(f"Option {number} is empty. Give every option some words.")
         if len(option) > MAX_OPTION_LENGTH:
             raise BadInput(f"Option {number} is {len(option)} characters long; please keep "
                            f"each option to {MAX_OPTION_LENGTH}.")
+        # Compared as cleaned, so "Yes" and "Ye<zero-width space>s" are the same option.
         folded = option.casefold()
         if folded in seen:
-            raise BadInput(f"The option {option!r} appears twice. Give each option once.")
-        seen[folded] = option
+            first = seen[folded]
+            raise BadInput(f"Options {first} and {number} are the same: {options[first - 1]!r} "
+                           "appears twice (capitals and hidden characters don't make options "
+                           "different). Give each option once, or change the words of one.")
+        seen[folded] = number
     return options
 
 
@@ -286,7 +292,7 @@ def parse_ballot(spec: PollSpec, words: tuple[str, ...]) -> Ballot:
     Raises:
         BadInput: With what was wrong and an example for this kind of poll.
     """
-    words = tuple(w for w in words if w.strip())
+    words = tuple(w for w in (_clean(word) for word in words) if w)
     if not words:
         raise BadInput(f"Say what you vote for. {vote_example(spec)}")
     if spec.kind is PollKind.CONSENT:

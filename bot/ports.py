@@ -7,7 +7,7 @@ ideas, voices and reach parts of the store are declared in ``bot.store_parts``.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -18,6 +18,7 @@ from bot.model import (
     Job,
     JobKind,
     NewJob,
+    Opened,
     Poll,
     PollSpec,
     Schedule,
@@ -84,8 +85,25 @@ class Store(Protocol):
 
     # -- members and spaces -------------------------------------------------
 
-    async def touch_member(self, space: SpaceRef, actor: Actor, now: datetime) -> None:
-        """Record that ``actor`` belongs to ``space`` (cheap when already known)."""
+    async def touch_member(self, space: SpaceRef, actor: Actor, now: datetime, *,
+                           join: bool = True) -> None:
+        """Record that ``actor`` belongs to ``space`` (cheap when already known).
+
+        With ``join=False`` only a known member's name is updated: acting in a space
+        never makes someone its member; only the platform's report does.
+        """
+        ...
+
+    async def is_member(self, space: SpaceRef, member: str) -> bool:
+        """Whether the platform reported ``member`` in the space (and not since gone)."""
+        ...
+
+    async def set_members(self, space: SpaceRef, members: Sequence[Actor], now: datetime) -> None:
+        """The platform's whole member list for the space: add the new, remove the rest."""
+        ...
+
+    async def remove_members(self, space: SpaceRef, members: Sequence[str]) -> None:
+        """These members (identity keys) left the space: they no longer vote or count."""
         ...
 
     async def member_count(self, space: SpaceRef) -> int:
@@ -181,8 +199,16 @@ class Store(Protocol):
         """
         ...
 
-    async def finish_close(self, poll_id: int, decision: Decision) -> bool:
-        """Log the decision and shred the poll's voter tags and salt, in one transaction.
+    async def release_closes(self, poll_ids: Sequence[int]) -> None:
+        """Put CLOSING polls back to OPEN, e.g. when a count asked for by a person failed."""
+        ...
+
+    async def finish_close(
+        self, poll_id: int, decision: Decision, opened: Opened | None = None
+    ) -> bool:
+        """Log the decision, keep what ``opened`` holds (the poll's ballots or ideas in plain
+        text, the idea authors to credit), credit its voters, and shred the poll's sealed
+        rows, voter tags and salt, in one transaction.
 
         Only succeeds for a poll in CLOSING; returns False otherwise.
         """
@@ -197,8 +223,11 @@ class Store(Protocol):
         """
         ...
 
-    async def finish_closes(self, decisions: Sequence[tuple[int, Decision]]) -> set[int]:
-        """``finish_close`` for several polls in one transaction; returns the ids closed."""
+    async def finish_closes(
+        self, decisions: Sequence[tuple[int, Decision]],
+        opened: Mapping[int, Opened] | None = None,
+    ) -> set[int]:
+        """``finish_close`` for several polls (``opened`` by poll id); returns the ids closed."""
         ...
 
     # -- batch reads for timed work (one query for a claimed batch of jobs) -----
@@ -221,6 +250,10 @@ class Store(Protocol):
 
     async def get_schedules(self, schedule_ids: Sequence[int]) -> dict[int, Schedule]:
         """The active schedules among these ids, by id."""
+        ...
+
+    async def poll_salts(self, poll_ids: Sequence[int]) -> dict[int, bytes | None]:
+        """``poll_salt`` for several polls, by id (None where the salt is gone)."""
         ...
 
     async def groups_of(self, spaces: Sequence[SpaceRef]) -> dict[str, list[Group]]:

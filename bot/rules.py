@@ -16,6 +16,9 @@ definitions are in ``docs/counting.md``, "Groups and rules"; in short:
 
 Breakdowns by group name figures only for groups with at least ``min_group_size``
 ballots; smaller groups are "fewer than 5 — not shown", even when a rule uses them.
+A group's turnout ("3 of 8 in Staff voted") is shown only for groups with at least
+``min_group_size`` members; a smaller group is "too few people to show numbers", and
+the outcome still says whether it met its quorum.
 """
 
 from __future__ import annotations
@@ -104,7 +107,8 @@ def decide_in_groups(
     if outcome.voted and short:
         outcome = replace(outcome, summary=f"No decision: not enough people voted in "
                           f"{_join([g.name for g, _, _ in short])}.",
-                          reason=_quorum_each_words(spec, short), winners=(),
+                          reason=_quorum_each_words(spec, short, min_group_size),
+                          winners=(),
                           passed=False if outcome.passed is not None else None)
     elif spec.rule is Rule.PARITY and (outcome.winners or outcome.passed):
         winner = _winner(spec, outcome)
@@ -196,11 +200,17 @@ def _quorum_each_short(spec: PollSpec, groups: Sequence[GroupInfo],
     return short
 
 
-def _quorum_each_words(spec: PollSpec, short: list[tuple[GroupInfo, int, int]]) -> str:
+def _quorum_each_words(spec: PollSpec, short: list[tuple[GroupInfo, int, int]],
+                       min_size: int) -> str:
+    """Why the quorum in each group was not met; no turnout of a group under ``min_size``."""
     parts = [f"{voted} of {g.members} in {g.name} voted, and {needed} were needed"
+             if g.members >= min_size else f"not enough in {g.name} voted"
              for g, voted, needed in short]
-    return (f"{_join(parts)}. This poll needs {spec.quorum_each:g}% of every group's members "
-            "to vote.")
+    small = [f"{g.name}: too few people to show numbers (fewer than {min_size})."
+             for g, _, _ in short if g.members < min_size]
+    said = "; ".join(parts)
+    return " ".join([f"{said[:1].upper()}{said[1:]}.", *small,
+                     f"This poll needs {spec.quorum_each:g}% of every group's members to vote."])
 
 
 def _line(spec: PollSpec, number: int, ballots: list[Ballot], met: bool | None,

@@ -23,6 +23,7 @@ from bot.model import (
 )
 from bot.polls import MAX_OPTIONS, check_options
 from bot.recurrence import check_cron, check_every, describe, next_occurrence
+from bot.text import clean_text
 from bot.timeparse import MAX_AHEAD, parse_duration, parse_when, zone
 from bot.timing import poll_jobs
 from bot.views import message_card, poll_card
@@ -106,7 +107,7 @@ class TimedCommands:
         """Start a recurring check-in, or a recurring poll when options are given."""
         if not await self.core.is_facilitator(cmd.actor, cmd.space):
             raise NotAllowed("Only a facilitator can set up recurring check-ins here.")
-        text = " ".join(cmd.text.split())
+        text = clean_text(cmd.text)
         if not text or len(text) > 300:
             raise BadInput("Give the check-in some words (up to 300 characters), in quotes.")
         options = check_options(PollKind.CHOICE, cmd.options) if cmd.options else ()

@@ -7,9 +7,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import ClassVar
 
 from bot import commands as c
-from bot.anonymity import PROMISE, Keyring, new_salt
+from bot.anonymity import PROMISE, Keyring, new_salt, sealed_size
 from bot.balance import BalancePolicy
 from bot.cards import Card, Tone
 from bot.closing import close_polls, decision_of
@@ -44,7 +45,7 @@ from bot.views import (
     poll_card,
     polls_card,
 )
-from bot.voices import ForgetMe, SetNudges, SetPayments, ShowMyData, VoiceCommands
+from bot.voices import ForgetMe, SetNudges, SetPayments, ShowMine, ShowMyData, Spoke, VoiceCommands
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,50 @@ NOT_PRIVATE = ("That works in a channel where Roundtable has been added: type it
 
 #: Roles an adapter may vouch for that make someone a facilitator of every space it reports.
 FACILITATOR_ROLES = frozenset({"facilitator", "admin"})
+
+
+@dataclass(frozen=True)
+class MembersLeft(c.Command):
+    """An adapter reports people who left the space (or can no longer see it).
+
+    They no longer vote there or count in its "7 of 12"; what they did stays counted.
+    """
+
+    remembers_actor: ClassVar[bool] = False
+    members: tuple[Actor, ...] = ()
+
+
+@dataclass(frozen=True)
+class MembersNow(c.Command):
+    """An adapter reports the space's whole member list (e.g. Slack's
+    ``conversations.members``): those listed are members, anyone else has left."""
+
+    remembers_actor: ClassVar[bool] = False
+    members: tuple[Actor, ...] = ()
+
+
+#: Commands anyone may give in a channel: the adapters' reports of who is there, and
+#: what is about the person alone. Every other command counts only from a member.
+OPEN_TO_ALL: tuple[type[c.Command], ...] = (
+    c.MembersSeen, MembersLeft, MembersNow, ShowMine, *PRIVATE_COMMANDS)
+#: Things that happen rather than requests: from someone not a member they are dropped
+#: without a word (a message in a channel, a platform role change).
+QUIETLY_MEMBERS_ONLY: tuple[type[c.Command], ...] = (Spoke, c.RolesSeen)
+
+
+def not_a_member(command: c.Command) -> NotAllowed:
+    """The polite refusal for someone the platform has not reported in the channel."""
+    after = "Ask to be added to the channel first, then try again. Nothing was recorded."
+    if isinstance(command, c.CastVote):
+        return NotAllowed("You can only vote in polls of channels you are a member of. "
+                          f"Poll #{command.poll} belongs to a channel you are not in. {after}")
+    if isinstance(command, c.AddIdea):
+        return NotAllowed("You can only add ideas in channels you are a member of. " + after)
+    if isinstance(command, c.CreatePoll | c.IdeasToPoll | c.StartIdeas):
+        return NotAllowed("You can only start a poll in a channel you are a member of. "
+                          + after)
+    return NotAllowed("Roundtable only takes part in a channel's decisions with the "
+                      "channel's members. " + after)
 
 
 @dataclass(frozen=True)
@@ -99,6 +144,8 @@ class Roundtable:
             c.ListDecisions: self._decisions,
             c.Help: self._help,
             c.MembersSeen: self._members_seen,
+            MembersLeft: self._members_left,
+            MembersNow: self._members_now,
         }
         self._handlers.update(TimedCommands(self).handlers())
         self.groups = GroupCommands(self)
@@ -128,6 +175,12 @@ class Roundtable:
 
     async def _carry_out(self, command: c.Command, *, remember: bool) -> list[Effect]:
         try:
+            # The core decides who may take part: only those the platform reports in the
+            # channel. Before anything else, so a refusal stores nothing at all.
+            if remember and not await self.may_take_part(command):
+                if isinstance(command, QUIETLY_MEMBERS_ONLY):
+                    return []
+                raise not_a_member(command)
             effects = await self._handlers[type(command)](command)
             # Only after success: a rejected command stores nothing, not even a presence.
             # (Nor does forget-me: the person it erased must not be recorded again.)
@@ -158,7 +211,15 @@ class Roundtable:
             Contribution(space, actor.key, kind, self.clock.now(), event_id))
 
     async def _touch(self, cmd: c.Command) -> None:
-        await self.store.touch_member(cmd.space, cmd.actor, self.clock.now())
+        # Acting keeps a member's name up to date; it never makes someone a member.
+        await self.store.touch_member(cmd.space, cmd.actor, self.clock.now(), join=False)
+
+    async def may_take_part(self, command: c.Command) -> bool:
+        """Whether the command's person may give it in its channel: a member the platform
+        reported there, or a command open to all (``OPEN_TO_ALL``)."""
+        if isinstance(command, OPEN_TO_ALL):
+            return True
+        return await self.store.is_member(command.space, command.actor.key)
 
     def zone_of(self, space: SpaceRef) -> str:
         """The time zone a space reads times in."""
@@ -258,17 +319,16 @@ class Roundtable:
         receipt = await self.store.record_vote(
             poll.id,
             self.keyring.voter_tag(salt, cmd.actor.key),
-            ballot_to_json(ballot),
+            # Sealed, and padded to one size for the poll's kind: a copy of the database
+            # without the master secret holds no readable choice, whatever order rows sit in.
+            self.keyring.seal(salt, ballot_to_json(ballot), sealed_size(poll.spec)),
             cmd.actor.key,
             None if poll.spec.anonymous else (cmd.actor.name or cmd.actor.user_id),
         )
-        if not receipt.replaced:
-            # Taking part in a decision counts once; changing one's mind is not another.
-            await self.contribute(cmd.space, cmd.actor, ContributionKind.VOTE)
-        if ballot.reason:
-            # Groups (issue 4): a reason given with a block or disagreement is a contribution
-            # of its own, counted each time one is given (the ballot can't say if it is new).
-            await self.contribute(cmd.space, cmd.actor, ContributionKind.REASON)
+        # Taking part is credited when the poll ends (storage.closing), never here: a
+        # contribution counted at the vote would let anyone who diffs `balance` around it
+        # see that somebody voted, or changed their vote, and a reason counted here would
+        # say who blocked.
         eligible = await self.store.member_count(cmd.space)
         first = "Your vote has been changed" if receipt.replaced else "Your vote is in"
         promise = PROMISE if poll.spec.anonymous else "This is an open poll: names are shown."
@@ -380,6 +440,16 @@ class Roundtable:
         now = self.clock.now()
         # Concurrent touches are written together by the store.
         await asyncio.gather(*(self.store.touch_member(cmd.space, m, now) for m in cmd.members))
+        return []
+
+    async def _members_left(self, cmd: MembersLeft) -> list[Effect]:
+        # Most reports are of people already gone: only the members left cost a write.
+        gone = [m.key for m in cmd.members if await self.store.is_member(cmd.space, m.key)]
+        await self.store.remove_members(cmd.space, gone)
+        return []
+
+    async def _members_now(self, cmd: MembersNow) -> list[Effect]:
+        await self.store.set_members(cmd.space, cmd.members, self.clock.now())
         return []
 
     async def _help(self, cmd: c.Help) -> list[Effect]:

@@ -94,10 +94,14 @@ class GroupStore(Protocol):
 
 
 class IdeaStore(Protocol):
-    """Ideas in an ideas round, without authors (implemented in storage/ideas.py)."""
+    """Ideas in an ideas round, never beside who added them (storage/ideas.py).
 
-    async def add_idea(self, poll_id: int, text: str, folded: str) -> int | None:
-        """Add an idea to an open round; its number, or None if ``folded`` is taken.
+    While the round is open, ideas are sealed and ``folded`` is a keyed hash; the
+    author is kept only as a tag in a table of its own, to credit them at close.
+    """
+
+    async def add_idea(self, poll_id: int, text: str, folded: str, author: bytes) -> int | None:
+        """Add an idea to an open round; how many it now has, or None if ``folded`` is taken.
 
         Raises:
             PollClosed: The round is not open.
@@ -105,7 +109,12 @@ class IdeaStore(Protocol):
         ...
 
     async def ideas(self, poll_id: int) -> list[str]:
-        """The round's ideas, in the order they arrived."""
+        """The round's ideas as stored: sealed while open, in an order that means nothing;
+        after close in plain text, in the order they are listed."""
+        ...
+
+    async def idea_authors(self, poll_id: int) -> set[bytes]:
+        """The tags of the people who added ideas to an open round."""
         ...
 
 

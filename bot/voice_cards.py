@@ -22,7 +22,6 @@ _KIND_WORDS = {
     ContributionKind.MESSAGE: ("message", "messages"),
     ContributionKind.REPLY: ("reply", "replies"),
     ContributionKind.IDEA: ("idea", "ideas"),
-    ContributionKind.REASON: ("reason", "reasons"),
     ContributionKind.RESPONSE: ("response", "responses"),
 }
 _REASON_WORDS = {
@@ -71,7 +70,8 @@ def balance_lines(balance: Balance, days: int) -> list[Line]:
     lines: list[Line] = [Text(
         f"{plural(balance.contributions, 'contribution')} {window} from "
         f"{balance.contributors} of {plural(balance.members, 'member')} (messages, replies, "
-        "votes, ideas, reasons and responses are counted; nothing is read).")]
+        "votes, ideas and responses are counted; nothing is read; votes and ideas count when "
+        "the poll or round ends).")]
     if balance.evenness is not None:
         lines.append(Text(f"Evenness across members: {balance.evenness:.2f} (1 means everyone "
                           "contributed the same; near 0 means one person did nearly all of it)."))
@@ -98,8 +98,8 @@ def month_lines(counts: Sequence[ContributionCount], polls: Sequence[Poll],
     """One line per month, newest first: decisions taken part in, then what was counted."""
     by_month: dict[tuple[int, int], dict[ContributionKind, int]] = defaultdict(dict)
     for item in counts:
-        if item.kind is ContributionKind.VOTE or item.day is None:
-            continue  # votes show as decisions, from participation
+        if item.kind not in _KIND_WORDS or item.day is None:
+            continue  # votes show as decisions, from participation; reasons are not counted
         month = by_month[(item.day.year, item.day.month)]
         month[item.kind] = month.get(item.kind, 0) + item.count
     decided: dict[tuple[int, int], int] = defaultdict(int)

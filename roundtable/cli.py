@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from roundtable.config import Config, ConfigError, load_config
+from roundtable.keyfile import SecretError
 
 DEFAULT_CONFIG = "config.toml"
 
@@ -82,6 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "console":
             return asyncio.run(_console(config, args.script, args.db))
         return asyncio.run(_run(config))
+    except SecretError as error:
+        # A weak, malformed or exposed master secret: refused, exit status 1.
+        print(f"roundtable: {error}", file=sys.stderr)
+        return 1
     except ConfigError as error:
         print(f"roundtable: {error}", file=sys.stderr)
         return 2

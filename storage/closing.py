@@ -1,40 +1,75 @@
 """Ending a poll: the write side of finish_close and cancel_poll.
 
 Each function runs inside the caller's transaction, so a poll is either ended
-completely (status, decision, shredded tags and salt) or not at all. Closing is
-set-based so that a burst of closings at the same minute costs a few statements.
+completely (status, decision, moved ballots, credits, shredded tags and salt) or
+not at all. Closing is set-based so that a burst of closings at the same minute
+costs a few statements.
+
+While a poll is open its ballots (and a round's ideas) are sealed (``bot.anonymity``)
+and sit beside voter tags. At close the core opens them and hands the plain texts
+here (``bot.model.Opened``): they are written to ``closed_ballot`` in shuffled order
+under fresh random ids, and every sealed row, tag and the salt are deleted. On
+PostgreSQL, whose deleted rows stay in the table's files as dead tuples, the tables
+that hold open polls' secrets (``ballot``, ``idea_author``, ``poll_secret``) are then
+rewritten whole (TRUNCATE and re-insert the open polls' rows, shuffled), so the
+ended polls' tags, sealed ballots and salt are not left behind in them.
 """
 
 from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.model import Decision, PollStatus
+from bot.model import ContributionKind, Decision, Opened, PollStatus
+from storage.base import upsert
 from storage.convert import decision_values
-from storage.tables import BallotRow, DecisionRow, PollRow, PollSecretRow
+from storage.ideas import IdeaRow
+from storage.tables import (
+    BallotRow,
+    ClosedBallotRow,
+    DecisionRow,
+    IdeaAuthorRow,
+    ParticipationRow,
+    PollRow,
+    PollSecretRow,
+    utc,
+)
+from storage.voice_tables import ContributionRow
 
 _poll = PollRow.__table__
 _ballot = BallotRow.__table__
+_closed = ClosedBallotRow.__table__
 _secret = PollSecretRow.__table__
 _decision = DecisionRow.__table__
+_idea = IdeaRow.__table__
+_author = IdeaAuthorRow.__table__
+_participation = ParticipationRow.__table__
+_count = ContributionRow.__table__
 
 _ENDED = (PollStatus.CLOSED, PollStatus.CANCELLED)
+#: The tables that hold secrets of open polls only: rewritten whole on PostgreSQL.
+_SECRET_TABLES = (_ballot, _author, _secret)
+#: Shuffling is what hides order, so use the OS's randomness.
+_random = random.SystemRandom()
 
 
 async def finish_closes(
-    session: AsyncSession, decisions: Sequence[tuple[int, Decision]], dialect: str
+    session: AsyncSession,
+    decisions: Sequence[tuple[int, Decision]],
+    dialect: str,
+    opened: Mapping[int, Opened] | None = None,
 ) -> set[int]:
-    """Close CLOSING polls, log their decisions and shred their voter tags and salts.
+    """Close CLOSING polls, log their decisions, keep their opened ballots, shred the rest.
 
     Set-based, so a batch of closings costs a handful of statements, not a handful per
     poll. Polls no longer CLOSING (another process finished them) are left alone.
-    Returns the ids of the polls this call closed.
+    ``opened`` has, per poll, what the core read out of its sealed rows; a poll missing
+    from it keeps its ballots as stored. Returns the ids of the polls this call closed.
     """
     wanted = dict(decisions)
     if not wanted:
@@ -59,8 +94,12 @@ async def finish_closes(
             .values(status=status.value, closed_at=closed_at, closing_since=None)
         )
     await session.exec(insert(_decision), params=[decision_values(wanted[p]) for p in ordered])
-    await _rewrite_ballots(session, ordered, dialect)
-    await session.exec(delete(_secret).where(_secret.c.poll_id.in_(list(ordered))))
+    opened = opened or {}
+    await _move_ballots(session, ordered, opened)
+    await _settle_ideas(session, ordered, opened)
+    days = {pid: utc(wanted[pid].closed_at).date() for pid in ordered}
+    await _credit(session, ordered, opened, days, dialect)
+    await _shred(session, ordered, dialect)
     return ids
 
 
@@ -68,12 +107,20 @@ def _ended_status(decision: Decision) -> PollStatus:
     return decision.status if decision.status in _ENDED else PollStatus.CLOSED
 
 
-async def cancel_poll(session: AsyncSession, poll_id: int, decision: Decision) -> bool:
-    """Cancel an OPEN poll: its ballots and salt go; participation and a log entry stay."""
+async def cancel_poll(
+    session: AsyncSession, poll_id: int, decision: Decision, dialect: str
+) -> bool:
+    """Cancel an OPEN poll: its ballots, ideas and salt go; participation and a log entry stay.
+
+    Voters are still credited for taking part (at the cancel, never at their vote).
+    """
     if not await _end(session, poll_id, PollStatus.OPEN, PollStatus.CANCELLED, decision):
         return False
     await session.exec(delete(_ballot).where(_ballot.c.poll_id == poll_id))
-    await session.exec(delete(_secret).where(_secret.c.poll_id == poll_id))
+    await session.exec(delete(_idea).where(_idea.c.poll_id == poll_id))
+    day = utc(decision.closed_at).date()
+    await _credit(session, [poll_id], {}, {poll_id: day}, dialect)
+    await _shred(session, [poll_id], dialect)
     return True
 
 
@@ -96,44 +143,124 @@ async def _end(
     return True
 
 
-async def _rewrite_ballots(session: AsyncSession, poll_ids: Sequence[int], dialect: str) -> None:
-    """Give the polls' ballots fresh random ids and drop every voter tag and group tag.
+async def _move_ballots(
+    session: AsyncSession, poll_ids: Sequence[int], opened: Mapping[int, Opened]
+) -> None:
+    """Write the polls' ballots, opened and untagged, to ``closed_ballot`` in shuffled order
+    under fresh random ids, and delete them (sealed, tagged) from ``ballot``.
 
-    The outcomes were counted (by group too) before this runs. A new id also means the
-    storage order no longer follows the order of voting: on SQLite the ballot table is
-    a B-tree keyed by id (``WITHOUT ROWID``), so one UPDATE moves every row to a random
-    place, and ``secure_delete`` overwrites the old cells. PostgreSQL's heap keeps rows
-    in the order they were written, so there the ballots are deleted and written anew
-    in shuffled order.
+    The outcomes were counted (by group too) before this runs. A group of three is small
+    enough to tie a ballot to a person, so after close no ballot says which groups its
+    voter was in: only the aggregates in the decision log do.
     """
     where = _ballot.c.poll_id.in_(list(poll_ids))
-    if dialect == "sqlite":
-        await session.exec(
-            update(_ballot)
-            .where(where)
-            .values(id=func.lower(func.hex(func.randomblob(16))), voter_tag=None,
-                    voter_groups=None)
-        )
-        return
-    kept = (
-        await session.exec(select(_ballot.c.poll_id, _ballot.c.voter_name, _ballot.c.ballot)
-                           .where(where))
-    ).all()
+    kept: list[tuple[int, str | None, str]] = []
+    as_stored = [pid for pid in poll_ids if pid not in opened]
+    if as_stored:
+        kept += (
+            await session.exec(
+                select(_ballot.c.poll_id, _ballot.c.voter_name, _ballot.c.ballot).where(
+                    _ballot.c.poll_id.in_(as_stored)
+                )
+            )
+        ).all()
+    for pid in poll_ids:
+        if pid in opened:
+            kept += [(pid, name, ballot) for name, ballot in opened[pid].ballots]
     await session.exec(delete(_ballot).where(where))
     if not kept:
         return
     rows = [
-        {
-            "id": secrets.token_hex(16),
-            "poll_id": poll_id,
-            "voter_tag": None,
-            # A group of three is small enough to tie a ballot to a person: after close
-            # only the aggregates in the decision log say anything about groups.
-            "voter_groups": None,
-            "voter_name": voter_name,
-            "ballot": ballot,
-        }
-        for poll_id, voter_name, ballot in kept
+        {"id": secrets.token_hex(16), "poll_id": pid, "voter_name": name, "ballot": ballot}
+        for pid, name, ballot in kept
     ]
-    random.SystemRandom().shuffle(rows)
-    await session.exec(insert(_ballot), params=rows)
+    _random.shuffle(rows)
+    await session.exec(insert(_closed), params=rows)
+
+
+async def _settle_ideas(
+    session: AsyncSession, poll_ids: Sequence[int], opened: Mapping[int, Opened]
+) -> None:
+    """Rewrite each round's ideas in plain text, numbered in the order they are listed."""
+    rounds = [pid for pid in poll_ids if pid in opened and opened[pid].ideas is not None]
+    if not rounds:
+        return
+    await session.exec(delete(_idea).where(_idea.c.poll_id.in_(rounds)))
+    rows = [
+        {"poll_id": pid, "number": number, "text": idea, "folded": str(number)}
+        for pid in rounds
+        for number, idea in enumerate(opened[pid].ideas or (), start=1)
+    ]
+    _random.shuffle(rows)
+    if rows:
+        await session.exec(insert(_idea), params=rows)
+
+
+async def _credit(
+    session: AsyncSession,
+    poll_ids: Sequence[int],
+    opened: Mapping[int, Opened],
+    days: Mapping[int, date],
+    dialect: str,
+) -> None:
+    """Count taking part: each voter once per poll, each idea author once per round.
+
+    Credited when the poll ends, all at once and on its closing day, so that nothing in
+    the contribution record (or the balance of voices drawn from it) moves with a vote,
+    says what a vote carried, or says who added which idea.
+    """
+    spaces = dict(
+        (await session.exec(select(_poll.c.id, _poll.c.space).where(
+            _poll.c.id.in_(list(poll_ids))))).all()
+    )
+    voters = (
+        await session.exec(
+            select(_participation.c.poll_id, _participation.c.member).where(
+                _participation.c.poll_id.in_(list(poll_ids))
+            )
+        )
+    ).all()
+    held: dict[tuple[str, date, str, str], int] = {}
+    for pid, member in voters:
+        key = (spaces[pid], days[pid], member, ContributionKind.VOTE.value)
+        held[key] = held.get(key, 0) + 1
+    for pid in poll_ids:
+        for member in opened[pid].authors if pid in opened else ():
+            key = (spaces[pid], days[pid], member, ContributionKind.IDEA.value)
+            held[key] = held.get(key, 0) + 1
+    if not held:
+        return
+    stmt = upsert(dialect, _count)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[_count.c.space, _count.c.day, _count.c.member, _count.c.kind],
+        set_={"count": _count.c.count + stmt.excluded.count},
+    )
+    rows = [{"space": s, "day": d, "member": m, "kind": k, "count": n}
+            for (s, d, m, k), n in held.items()]
+    _random.shuffle(rows)
+    await session.exec(stmt, params=rows)
+
+
+async def _shred(session: AsyncSession, poll_ids: Sequence[int], dialect: str) -> None:
+    """Delete the polls' salts and idea authors; on PostgreSQL, rewrite the secret tables.
+
+    SQLite overwrites deleted cells (``secure_delete``). PostgreSQL leaves them as dead
+    tuples, and a plain VACUUM frees their space without wiping it; so the tables that
+    hold open polls' secrets are emptied with TRUNCATE (new, empty files; the old ones
+    are unlinked at commit) and the open polls' rows written back in shuffled order.
+    """
+    await session.exec(delete(_author).where(_author.c.poll_id.in_(list(poll_ids))))
+    await session.exec(delete(_secret).where(_secret.c.poll_id.in_(list(poll_ids))))
+    if dialect != "postgresql":
+        return
+    names = ", ".join(table.name for table in _SECRET_TABLES)
+    # Locked in one statement and one order everywhere, so two closers cannot deadlock.
+    await session.exec(text(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE"))
+    kept = {table.name: [dict(row._mapping) for row in (await session.exec(select(table))).all()]
+            for table in _SECRET_TABLES}
+    await session.exec(text(f"TRUNCATE {names}"))
+    for table in _SECRET_TABLES:
+        rows = kept[table.name]
+        if rows:
+            _random.shuffle(rows)
+            await session.exec(insert(table), params=rows)

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import logging
+import os
+import shlex
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
+
+from storage.log_guard import guard_sql_logs
+
+log = logging.getLogger(__name__)
 
 #: Execution option: start this connection's transactions with a plain (deferred) BEGIN.
 #: Reads use it so that, in WAL mode, they never wait for the writer.
@@ -31,9 +37,12 @@ def make_engine(url: str) -> AsyncEngine:
     """An async engine for ``url``, set up for the store.
 
     Parameters are hidden from error messages and logs, so a failing statement
-    never shows a ballot or an identity. SQLite gets WAL, ``secure_delete`` and
-    ``BEGIN IMMEDIATE`` transactions; an in-memory SQLite database shares one
-    connection (``StaticPool``) so that every session sees the same data.
+    never shows a ballot or an identity; result rows are kept out of the logs by
+    :mod:`storage.log_guard`, whatever level or ``echo`` an operator turns on.
+    SQLite gets WAL, ``secure_delete`` and ``BEGIN IMMEDIATE`` transactions; an
+    in-memory SQLite database shares one connection (``StaticPool``) so that every
+    session sees the same data. A new SQLite database file is created owner-only
+    (0600), and so are its -wal and -shm files.
 
     Args:
         url: e.g. ``sqlite+aiosqlite:///roundtable.db``, ``sqlite+aiosqlite://``
@@ -42,20 +51,57 @@ def make_engine(url: str) -> AsyncEngine:
     _quiet_driver_logs()
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_async_engine(parsed, hide_parameters=True)
+        return _guarded(create_async_engine(parsed, hide_parameters=True, echo=False))
     options: dict[str, Any] = {}
     if is_memory_sqlite(parsed):
         options["poolclass"] = StaticPool
-    engine = create_async_engine(parsed, hide_parameters=True, **options)
+    else:
+        _private_sqlite_file(parsed)
+    engine = create_async_engine(parsed, hide_parameters=True, echo=False, **options)
     _install_sqlite_hooks(engine)
+    return _guarded(engine)
+
+
+def _guarded(engine: AsyncEngine) -> AsyncEngine:
+    # echo=False above: SQLAlchemy then logs through the plain "sqlalchemy.engine.Engine"
+    # logger, which the guard covers (and still covers if echo is switched on later).
+    guard_sql_logs(engine.sync_engine.logger, engine.sync_engine.pool.logger)
     return engine
 
 
 def _quiet_driver_logs() -> None:
     # aiosqlite logs every statement *with its parameters* at DEBUG, which would put ballots
-    # and voter tags in the log of anyone who turns on debug logging. SQLAlchemy's own
-    # logging is covered by hide_parameters.
+    # and voter tags in the log of anyone who turns on debug logging. The log guard
+    # withholds those values anyway (storage/log_guard.py); this just spares the noise.
     logging.getLogger("aiosqlite").setLevel(max(logging.INFO, logging.getLogger("aiosqlite").level))
+
+
+def _private_sqlite_file(url: URL) -> None:
+    """Create a new SQLite database file owner-only (0600) before SQLite creates it 0644.
+
+    SQLite gives the -wal and -shm files the database file's permissions, so they are
+    owner-only too. An existing file keeps the permissions the operator gave it; if
+    others can read it, a warning says how to make it private. (A process-wide umask
+    would also reach files other threads create meanwhile, so it is not used.)
+    """
+    database = url.database or ""
+    if database.startswith("file:") or url.query.get("uri"):
+        return  # SQLite URI filenames: the operator chose the file and its options
+    try:
+        fd = os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        try:
+            mode = os.stat(database).st_mode & 0o777
+        except OSError:
+            return
+        if mode & 0o077 and os.name == "posix":
+            path = os.path.abspath(database)
+            log.warning("the database file %s can be read by other users (mode %04o); to "
+                        "keep it owner-only run: chmod 600 %s*", path, mode, shlex.quote(path))
+        return
+    except OSError:
+        return  # e.g. no such directory: SQLite reports it when it opens the file
+    os.close(fd)  # an empty file is an empty SQLite database
 
 
 def is_memory_sqlite(url: URL) -> bool:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from sqlalchemy import exists, func
+from sqlalchemy import bindparam, delete, exists, func, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
@@ -30,6 +31,9 @@ _COUNT_TTL = 5.0
 _COUNT_REFRESH = 1.0
 #: Display names are only cosmetic, so a rename made elsewhere may take this long to stick.
 _NAME_TTL = 3600.0
+#: Seconds a cached "is a member" answer may lag behind a join or leave seen by another
+#: process (this process drops its answer at once).
+_MEMBER_TTL = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +42,8 @@ class _Touch:
     member: str
     name: str
     now: datetime
+    #: False: only rename a known member (someone acting), never add a stranger.
+    join: bool = True
 
 
 class MemberMethods(StoreBase):
@@ -51,6 +57,9 @@ class MemberMethods(StoreBase):
         self._counts: TtlCache[str, int] = TtlCache(
             _COUNT_TTL, clock=self._cache_clock, refresh_ahead=_COUNT_REFRESH
         )
+        self._joined: TtlCache[tuple[str, str], bool] = TtlCache(
+            _MEMBER_TTL, max_size=100_000, clock=self._cache_clock
+        )
         # A crowd voting for the first time also joins at once: group those writes too.
         self._touches: GroupCommit[_Touch, None] = GroupCommit(
             self._write_touches, "roundtable-members"
@@ -62,27 +71,84 @@ class MemberMethods(StoreBase):
             set_={"name": stmt.excluded.name},
             where=table.c.name != stmt.excluded.name,
         )
+        self._rename_member = (
+            update(table)
+            .where(table.c.space == bindparam("b_space"), table.c.member == bindparam("b_member"),
+                   table.c.name != bindparam("b_name"))
+            .values(name=bindparam("b_name"))
+        )
 
-    async def touch_member(self, space: SpaceRef, actor: Actor, now: datetime) -> None:
-        """Record that ``actor`` belongs to ``space``; no write when nothing changed."""
+    async def touch_member(self, space: SpaceRef, actor: Actor, now: datetime, *,
+                           join: bool = True) -> None:
+        """Record that ``actor`` belongs to ``space``; no write when nothing changed.
+
+        With ``join=False`` (the person acted; the platform did not report them) only a
+        known member's name is kept up to date: someone not a member is not added.
+        """
         key = (space.key, actor.key)
-        if self._names.get(key) == actor.name:
+        if self._names.get(key) == actor.name and await self.is_member(space, actor.key):
+            return
+        if not join and not await self.is_member(space, actor.key):
             return
         self._check_open()
-        await self._touches.submit(_Touch(space.key, actor.key, actor.name, utc(now)))
+        await self._touches.submit(_Touch(space.key, actor.key, actor.name, utc(now), join))
         self._names.put(key, actor.name)
-        self._counts.drop(space.key)
+        if join:
+            self._joined.put(key, True)
+            self._counts.drop(space.key)
 
     async def _write_touches(self, batch: list[_Touch]) -> list[Exception | None]:
-        # The latest name wins; joined_at is only ever set by the first insert.
+        # The latest name wins; joined_at is only ever set by the first insert. A join in
+        # the batch makes the pair a join even when a rename came after it.
         latest = {(touch.space, touch.member): touch for touch in batch}
+        joins = {(t.space, t.member) for t in batch if t.join}
         rows = [
             {"space": t.space, "member": t.member, "name": t.name, "joined_at": t.now}
-            for t in latest.values()
+            for pair, t in latest.items() if pair in joins
+        ]
+        renames = [
+            {"b_space": t.space, "b_member": t.member, "b_name": t.name}
+            for pair, t in latest.items() if pair not in joins
         ]
         async with self._write() as session:
-            await session.exec(self._upsert_member, params=rows)
+            if rows:
+                await session.exec(self._upsert_member, params=rows)
+            if renames:
+                await session.exec(self._rename_member, params=renames)
         return [None] * len(batch)
+
+    async def is_member(self, space: SpaceRef, member: str) -> bool:
+        """Whether the platform has reported ``member`` in ``space`` (and not since gone)."""
+        key = (space.key, member)
+        known = await self._joined.load(key, partial(self._read_is_member, space.key, member))
+        return bool(known)
+
+    async def _read_is_member(self, space: str, member: str) -> bool:
+        async with self._read() as session:
+            row = await session.get(SpaceMemberRow, (space, member))
+        return row is not None
+
+    async def set_members(self, space: SpaceRef, members: Sequence[Actor], now: datetime) -> None:
+        """The platform's whole list of the space's members: add the new, drop the gone."""
+        wanted = {actor.key: actor for actor in members}
+        gone = [key for key in await self.member_keys(space) if key not in wanted]
+        await self.remove_members(space, gone)
+        # Concurrent touches are written together (one transaction for the lot).
+        await asyncio.gather(*(self.touch_member(space, actor, now) for actor in wanted.values()))
+
+    async def remove_members(self, space: SpaceRef, members: Sequence[str]) -> None:
+        """The platform says these people left the space: they no longer count or vote."""
+        if not members:
+            return
+        self._check_open()
+        table = SpaceMemberRow.__table__
+        async with self._write() as session:
+            await session.exec(delete(table).where(
+                table.c.space == space.key, col(table.c.member).in_(list(members))))
+        for member in members:
+            self._names.drop((space.key, member))
+            self._joined.drop((space.key, member))
+        self._counts.drop(space.key)
 
     async def member_count(self, space: SpaceRef) -> int:
         """How many members the space has."""

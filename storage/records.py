@@ -122,7 +122,11 @@ class RecordMethods(NudgeMethods):
                 cached_schedules.drop(schedule_id)
         names = getattr(self, "_names", None)
         counts = getattr(self, "_counts", None)
+        # A forgotten person is no member any more: not even for the cache's 30 seconds.
+        joined = getattr(self, "_joined", None)
         for space in spaces:
+            if joined is not None:
+                joined.drop((space, member))
             if names is not None:
                 names.drop((space, member))
             if counts is not None:

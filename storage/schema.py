@@ -32,6 +32,27 @@ def _create_schema(conn: Connection) -> None:
         for column in table.columns:
             if column.name not in present:
                 _add_column(conn, table, column)
+    _tidy_for_anonymity(conn)
+
+
+def _tidy_for_anonymity(conn: Connection) -> None:
+    """Bring data written by earlier versions in line with the anonymity design.
+
+    Both steps do nothing on a database that is already in line. Earlier versions kept
+    ended polls' ballots in ``ballot`` (now it holds open polls' ballots only, and
+    ``closed_ballot`` the rest), and counted a reason given with a vote as a
+    contribution, which said who blocked or disagreed: those counts are deleted.
+    """
+    conn.exec_driver_sql(
+        "INSERT INTO closed_ballot (id, poll_id, voter_name, ballot) "
+        "SELECT b.id, b.poll_id, b.voter_name, b.ballot FROM ballot b JOIN poll p "
+        "ON p.id = b.poll_id WHERE p.status NOT IN ('open', 'closing')"
+    )
+    conn.exec_driver_sql(
+        "DELETE FROM ballot WHERE poll_id IN "
+        "(SELECT id FROM poll WHERE status NOT IN ('open', 'closing'))"
+    )
+    conn.exec_driver_sql("DELETE FROM contribution WHERE kind = 'reason'")
 
 
 def _add_column(conn: Connection, table: Table, column: Column[object]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from functools import partial
 
@@ -20,7 +20,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
 from bot.errors import PollClosed
-from bot.model import Decision, NewJob, Poll, PollSpec, PollStatus, SpaceRef, VoteReceipt
+from bot.model import (
+    Decision,
+    NewJob,
+    Opened,
+    Poll,
+    PollSpec,
+    PollStatus,
+    SpaceRef,
+    VoteReceipt,
+)
 from storage import closing
 from storage.cache import TtlCache
 from storage.convert import decision_from_row, job_values, new_poll_row, poll_from_row
@@ -33,6 +42,7 @@ from storage.schema import create_schema
 from storage.settings import SettingMethods
 from storage.tables import (
     BallotRow,
+    ClosedBallotRow,
     DecisionRow,
     JobRow,
     ParticipationRow,
@@ -232,6 +242,26 @@ class SqlStore(
         """The poll's salt; None once the poll has ended and the salt is shredded."""
         return await self._salts.load(poll_id, partial(self._read_salt, poll_id))
 
+    async def poll_salts(self, poll_ids: Sequence[int]) -> dict[int, bytes | None]:
+        """``poll_salt`` for several polls, with one read for those not cached."""
+        found: dict[int, bytes | None] = {}
+        missing = []
+        for poll_id in poll_ids:
+            cached = self._salts.get(poll_id)
+            if cached is None:
+                missing.append(poll_id)
+            else:
+                found[poll_id] = cached
+        if missing:
+            async with self._read() as session:
+                rows = (await session.exec(
+                    select(PollSecretRow.poll_id, PollSecretRow.salt)
+                    .where(col(PollSecretRow.poll_id).in_(missing)))).all()
+            read = {poll_id: bytes(salt) for poll_id, salt in rows}
+            for poll_id in missing:
+                found[poll_id] = read.get(poll_id)
+        return found
+
     async def _read_salt(self, poll_id: int) -> bytes | None:
         async with self._read() as session:
             secret = await session.get(PollSecretRow, poll_id)
@@ -292,14 +322,18 @@ class SqlStore(
         return found is not None
 
     async def ballots(self, poll_id: int) -> list[tuple[str | None, str]]:
-        """All ballots of the poll as ``(voter_name, ballot)``, ordered by their random ids."""
+        """All ballots of the poll as ``(voter_name, ballot)``, ordered by their random ids:
+        sealed while the poll is open, in plain text once it has ended."""
         async with self._read() as session:
-            result = await session.exec(
-                select(BallotRow.voter_name, BallotRow.ballot)
-                .where(BallotRow.poll_id == poll_id)
-                .order_by(col(BallotRow.id))
-            )
-            return [(name, ballot) for name, ballot in result.all()]
+            found = []
+            for table in (BallotRow, ClosedBallotRow):
+                result = await session.exec(
+                    select(table.voter_name, table.ballot)
+                    .where(table.poll_id == poll_id)
+                    .order_by(col(table.id))
+                )
+                found += [(name, ballot) for name, ballot in result.all()]
+            return found
 
     # -- closing --------------------------------------------------------------------------
 
@@ -346,14 +380,34 @@ class SqlStore(
         self._forget_polls(set(poll_ids))
         return won
 
-    async def finish_close(self, poll_id: int, decision: Decision) -> bool:
-        """Log the decision and shred voter tags and salt in one transaction (CLOSING only)."""
-        return poll_id in await self.finish_closes([(poll_id, decision)])
+    async def release_closes(self, poll_ids: Sequence[int]) -> None:
+        """Give CLOSING polls back to voting (their count failed and a person is waiting)."""
+        table = PollRow.__table__
+        async with self._write() as session:
+            await session.exec(
+                update(table)
+                .where(table.c.id.in_(list(poll_ids)),
+                       table.c.status == PollStatus.CLOSING.value)
+                .values(status=PollStatus.OPEN.value, closing_since=None)
+            )
+        self._forget_polls(set(poll_ids))
 
-    async def finish_closes(self, decisions: Sequence[tuple[int, Decision]]) -> set[int]:
-        """Close CLOSING polls: log each decision, shred voter tags and salts, a few hundred
-        polls to a transaction (each poll entirely or not at all); then empty SQLite's WAL
-        once. Returns the ids closed (the rest were not CLOSING any more)."""
+    async def finish_close(
+        self, poll_id: int, decision: Decision, opened: Opened | None = None
+    ) -> bool:
+        """Log the decision and shred voter tags and salt in one transaction (CLOSING only)."""
+        return poll_id in await self.finish_closes(
+            [(poll_id, decision)], None if opened is None else {poll_id: opened}
+        )
+
+    async def finish_closes(
+        self, decisions: Sequence[tuple[int, Decision]],
+        opened: Mapping[int, Opened] | None = None,
+    ) -> set[int]:
+        """Close CLOSING polls: log each decision, keep the opened ballots (``opened``, by
+        poll id), credit who took part, shred voter tags and salts, a few hundred polls to a
+        transaction (each poll entirely or not at all); then empty SQLite's WAL once.
+        Returns the ids closed (the rest were not CLOSING any more)."""
         if not decisions:
             return set()
         done: set[int] = set()
@@ -361,7 +415,7 @@ class SqlStore(
             for start in range(0, len(decisions), _CLOSES_PER_TRANSACTION):
                 chunk = decisions[start : start + _CLOSES_PER_TRANSACTION]
                 async with self._write() as session:
-                    done |= await closing.finish_closes(session, chunk, self._dialect)
+                    done |= await closing.finish_closes(session, chunk, self._dialect, opened)
         finally:
             self._forget_polls({poll_id for poll_id, _ in decisions})
         if done:
@@ -371,7 +425,7 @@ class SqlStore(
     async def cancel_poll(self, poll_id: int, decision: Decision) -> bool:
         """End an OPEN poll without a count: delete its ballots and salt, log it."""
         async with self._write() as session:
-            done = await closing.cancel_poll(session, poll_id, decision)
+            done = await closing.cancel_poll(session, poll_id, decision, self._dialect)
         return await self._ended(poll_id, done)
 
     async def _ended(self, poll_id: int, done: bool) -> bool:

@@ -142,7 +142,8 @@ class ParticipationRow(SQLModel, table=True):
 
 
 class BallotRow(SQLModel, table=True):
-    """One ballot. ``voter_tag`` lets a voter replace it while open; it is cleared at close.
+    """One ballot of an open poll, sealed (``bot.anonymity``). ``voter_tag`` lets a voter
+    replace it; at close the ballot moves, opened and untagged, to ``closed_ballot``.
 
     ``voter_groups`` holds the slugs of the voter's groups (comma-separated) so that group
     rules can be counted; like the tag it is cleared at close.
@@ -163,6 +164,39 @@ class BallotRow(SQLModel, table=True):
     voter_name: str | None = None
     ballot: str = Field(sa_type=Text)
     voter_groups: str | None = Field(default=None, sa_type=Text, nullable=True)
+
+
+class ClosedBallotRow(SQLModel, table=True):
+    """A ballot of an ended poll: its choice in plain text, with no tag and no groups.
+
+    Written at close in shuffled order, under a fresh random id, into a table of its
+    own, so that the ``ballot`` table holds only open polls' sealed ballots (and on
+    PostgreSQL can be rewritten whole at each close, leaving no dead rows behind).
+    """
+
+    __tablename__ = "closed_ballot"
+    __table_args__ = (
+        Index("ix_closed_ballot_poll_id", "poll_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    id: str = Field(primary_key=True)
+    poll_id: int = Field(foreign_key="poll.id")
+    voter_name: str | None = None
+    ballot: str = Field(sa_type=Text)
+
+
+class IdeaAuthorRow(SQLModel, table=True):
+    """That someone (a tag, as on ballots) added an idea to an open round; never which.
+
+    Read once at the round's close to credit the people who took part, then deleted.
+    """
+
+    __tablename__ = "idea_author"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    poll_id: int = Field(primary_key=True, foreign_key="poll.id")
+    tag: bytes = Field(primary_key=True, sa_type=LargeBinary)
 
 
 class DecisionRow(SQLModel, table=True):

@@ -131,6 +131,10 @@ class Playground:
         except RoundtableError as error:
             self._show([self.core.error_reply(actor, self.space, error)])
             return
+        if not await self.core.store.is_member(self.space, actor.key):
+            # Whoever types here is in the channel, as a platform would report them (again
+            # after forget-me: erasing a person's record does not take them out of it).
+            await self.core.handle(MembersSeen(actor, self.space, (actor,)))
         self._show(await self.core.handle(command))
         if isinstance(command, Help) and command.topic is None:
             self.write("Playground only:")

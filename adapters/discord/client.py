@@ -3,7 +3,12 @@
 - interactions: the ``/roundtable`` tree, the poll components (dynamic items,
   registered at start-up so they survive restarts) and our modals;
 - ``on_message``: a counted contribution (never read: no message-content intent);
-- ``on_member_update``: role changes keep role-mapped groups in step.
+- ``on_member_update``: role changes keep role-mapped groups in step;
+- ``on_raw_member_remove``: someone who leaves the server leaves its channels' members.
+
+Membership: who is a channel's member (may vote there, counts in "7 of 12") is what
+Discord reports: the permissions sent with each interaction (view the channel or not),
+the author of a message in it, and member events. The core refuses anyone else.
 
 ``allowed_mentions`` is none for everything the client sends.
 """
@@ -22,7 +27,9 @@ from adapters.discord.interact import APOLOGY, Bridge, bridge_of
 from adapters.discord.modals import handle_modal
 from adapters.discord.translate import PLATFORM, member_actor, role_ids, spoke_from
 from bot.cards import Card, Text
-from bot.model import SpaceRef
+from bot.commands import MembersSeen
+from bot.model import Actor, SpaceRef
+from bot.service import MembersLeft
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +77,25 @@ class ClientHooks:
         if spoke is None:
             return
         try:
+            # Whoever writes in a channel can see it: Discord reports them a member there.
+            await self.bridge.core.handle(MembersSeen(spoke.actor, spoke.space,
+                                                      members=(spoke.actor,)))
             await self.bridge.core.handle(spoke)
         except Exception as error:
             log.warning("a message was not counted (%s)", type(error).__name__)
+
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        """Someone left the server (or was removed): they no longer vote in its channels."""
+        guild = str(payload.guild_id)
+        actor = Actor(PLATFORM, guild, str(payload.user.id))
+        prefix = f"{PLATFORM}:{guild}:"
+        try:
+            for key in await self.bridge.store.member_spaces(actor.key):
+                if key.startswith(prefix):
+                    space = SpaceRef(PLATFORM, guild, key[len(prefix):])
+                    await self.bridge.core.handle(MembersLeft(actor, space, members=(actor,)))
+        except Exception as error:
+            log.warning("a departure was not recorded (%s)", type(error).__name__)
 
     async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
         """Follow role changes in every channel of the server the member belongs to."""

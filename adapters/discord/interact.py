@@ -25,6 +25,7 @@ from bot.commands import Command, CreatePoll, IdeasToPoll, MembersSeen, RolesSee
 from bot.effects import Effect, Reply
 from bot.errors import RoundtableError
 from bot.model import Actor, SpaceRef
+from bot.service import MembersLeft
 from bot.views import message_card
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ class Bridge:
                           SpaceRef("discord", "", ""), OUTSIDE_SERVER)]
         actor, space = actor_of(interaction), space_of(interaction)
         try:
+            await self.report_presence(interaction, actor, space)
             await self.sync_roles(actor, space, role_ids(interaction.user))
             command = build(actor, space)
             if inspect.isawaitable(command):
@@ -95,6 +97,17 @@ class Bridge:
         members = channel_members(interaction, MAX_MEMBERS_SEEN)
         if members:
             await self.core.handle(MembersSeen(actor, space, members=members))
+
+    async def report_presence(self, interaction: discord.Interaction, actor: Actor,
+                              space: SpaceRef) -> None:
+        """Tell the core whether the person is a member of the channel: Discord sends their
+        permissions there with every interaction, and a member is someone who may view it.
+        The core then decides; someone who cannot see the channel is refused."""
+        permissions = interaction.permissions
+        if permissions is not None and permissions.view_channel:
+            await self.core.handle(MembersSeen(actor, space, members=(actor,)))
+        else:
+            await self.core.handle(MembersLeft(actor, space, members=(actor,)))
 
     async def sync_roles(self, actor: Actor, space: SpaceRef, roles: tuple[str, ...]) -> None:
         """Keep role-mapped groups in step with the roles a member holds (on change only)."""

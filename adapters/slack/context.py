@@ -10,10 +10,10 @@ from adapters.slack.directory import Directory
 from adapters.slack.sender import Sender
 from adapters.slack.translate import PLATFORM, space
 from bot.cards import Tone
-from bot.commands import Command, MembersSeen, RolesSeen
+from bot.commands import Command, RolesSeen
 from bot.effects import Reply
 from bot.model import Actor, SpaceRef
-from bot.service import Roundtable
+from bot.service import MembersNow, Roundtable
 from bot.views import message_card
 
 log = logging.getLogger(__name__)
@@ -58,21 +58,29 @@ class Context:
         Returns False, having told the person how to fix it, when the bot cannot see the
         channel (a private channel it was not invited to, or a DM): nothing is stored then.
         """
-        members = await self.directory.members(where.channel)
-        if members is None:
+        if not await self.report_members(actor, where):
             await self.sender.perform([Reply(actor, where, NOT_HERE)])
             return False
-        if self._reported.get(where.key) is not members:
+        groups = await self.directory.user_groups(where.workspace)
+        await self.core.handle(RolesSeen(actor, where, tuple(sorted(groups.get(actor.user_id,
+                                                                               ())))))
+        return True
+
+    async def report_members(self, actor: Actor, where: SpaceRef) -> bool:
+        """Tell the core the channel's whole member list (``conversations.members``) when
+        it changed: only those people vote there and count in its "7 of 12"; the core
+        refuses anyone else. False when Slack would not say (the bot is not in it)."""
+        members = await self.directory.members_with(where.channel, actor.user_id)
+        if members is None:
+            return False
+        if self._reported.get(where.key) != members:
             people = []
             for user in members:
                 person = await self.directory.person(where.workspace, user)
                 if not person.bot:
                     people.append(Actor(PLATFORM, where.workspace, user, person.name))
-            await self.core.handle(MembersSeen(actor, where, tuple(people)))
-            self._reported[where.key] = members
-        groups = await self.directory.user_groups(where.workspace)
-        await self.core.handle(RolesSeen(actor, where, tuple(sorted(groups.get(actor.user_id,
-                                                                               ())))))
+            await self.core.handle(MembersNow(actor, where, tuple(people)))
+            self._reported[where.key] = list(members)
         return True
 
     async def run(self, command: Command) -> None:

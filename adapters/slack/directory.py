@@ -25,6 +25,9 @@ T = TypeVar("T")
 ROSTER_TTL = 3600.0
 CHANNEL_TTL = 3600.0
 MEMBERS_TTL = 600.0
+#: A member list at least this old is looked up again when someone not in it acts (they
+#: may have just joined, and the join event not arrived yet); younger, it is trusted.
+MEMBERS_RECHECK = 30.0
 GROUPS_TTL = 600.0
 PAGE = 200
 
@@ -67,6 +70,11 @@ class _Cache:
 
     def drop(self, key: str) -> None:
         self.values.pop(key, None)
+
+    def age(self, key: str) -> float | None:
+        """Seconds since the value was looked up (None when there is none)."""
+        held = self.values.get(key)
+        return None if held is None else self.now() - (held[0] - self.ttl)
 
     async def get(self, key: str, load: Callable[[], Awaitable[T]]) -> T:
         held = self.values.get(key)
@@ -150,6 +158,17 @@ class Directory:
     def forget_members(self, channel: str) -> None:
         """Look the channel's members up again next time (someone joined or left)."""
         self._members.drop(channel)
+
+    async def members_with(self, channel: str, user: str) -> list[str] | None:
+        """The channel's member ids, looked up again first when ``user`` is not among
+        them and the list is older than ``MEMBERS_RECHECK`` seconds."""
+        members = await self.members(channel)
+        if members is not None and user not in members:
+            age = self._members.age(channel)
+            if age is not None and age >= MEMBERS_RECHECK:
+                self._members.drop(channel)
+                members = await self.members(channel)
+        return members
 
     async def _load_members(self, channel: str) -> list[str] | None:
         ids: list[str] = []

@@ -14,7 +14,9 @@ from slack_bolt.async_app import AsyncApp
 from adapters.slack.context import Context
 from adapters.slack.home import home_view
 from adapters.slack.translate import PLATFORM, counted_message, event_id_of, space, team_of
+from bot.commands import MembersSeen
 from bot.model import Actor
+from bot.service import MembersLeft
 from bot.voices import Spoke
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,8 @@ class Events:
             if person.bot:
                 return
             actor = Actor(PLATFORM, team, user, person.name)
+            # Only members' messages count: keep the core's member list in step first.
+            await self.ctx.report_members(actor, space(team, channel))
             await self.ctx.core.handle(Spoke(actor, space(team, channel), kind=kind,
                                              event_id=event_id_of(body)))
         except Exception as error:
@@ -62,6 +66,21 @@ class Events:
         except Exception as error:
             log.warning("the Home tab was not published (%s)", type(error).__name__)
 
-    async def on_membership(self, event: dict[str, Any]) -> None:
-        """Someone joined or left a channel: look its members up again next time."""
-        self.ctx.directory.forget_members(str(event.get("channel") or ""))
+    async def on_membership(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """Someone joined or left a channel: tell the core (a leaver no longer votes there
+        or counts), and look the channel's members up again next time."""
+        channel, user = str(event.get("channel") or ""), str(event.get("user") or "")
+        team = str(event.get("team") or "") or team_of(body)
+        self.ctx.directory.forget_members(channel)
+        if not (channel and user and team):
+            return
+        try:
+            person = await self.ctx.directory.person(team, user)
+            actor = Actor(PLATFORM, team, user, person.name)
+            where = space(team, channel)
+            if event.get("type") == "member_left_channel":
+                await self.ctx.core.handle(MembersLeft(actor, where, (actor,)))
+            elif not person.bot:
+                await self.ctx.core.handle(MembersSeen(actor, where, (actor,)))
+        except Exception as error:
+            log.warning("a membership change was not recorded (%s)", type(error).__name__)

@@ -61,19 +61,19 @@ async def test_after_close_nothing_links_a_member_to_a_choice(driver, db_url, ca
 
     conn = sqlite3.connect(db)
     try:
-        ballots = conn.execute("SELECT * FROM ballot").fetchall()
-        ballot_cols = [c[1] for c in conn.execute("PRAGMA table_info(ballot)")]
+        assert conn.execute("SELECT count(*) FROM ballot").fetchone()[0] == 0
+        ballots = conn.execute("SELECT * FROM closed_ballot").fetchall()
+        ballot_cols = [c[1] for c in conn.execute("PRAGMA table_info(closed_ballot)")]
         participation_cols = [c[1] for c in conn.execute("PRAGMA table_info(participation)")]
         ballot_sql = conn.execute(
-            "SELECT sql FROM sqlite_master WHERE name = 'ballot'").fetchone()[0]
+            "SELECT sql FROM sqlite_master WHERE name = 'closed_ballot'").fetchone()[0]
     finally:
         conn.close()
     # 2. Ballots hold choices and nothing else: no member, no time, no order.
     assert len(ballots) == len(VOTERS)
     assert not any(col in ballot_cols for col in ("member", "created_at", "voted_at", "rowid"))
     assert "WITHOUT ROWID" in ballot_sql.upper()
-    tag_index = ballot_cols.index("voter_tag")
-    assert all(row[tag_index] is None for row in ballots)
+    assert "voter_tag" not in ballot_cols and "voter_groups" not in ballot_cols
     for row in ballots:
         assert not any(isinstance(v, str) and "voter" in v for v in row)
     # 3. Participation says who voted, and nothing about what.

@@ -7,26 +7,29 @@ from sqlalchemy import inspect, text
 from bot.model import ContributionKind
 
 
-async def _ideas(driver) -> list[str]:
-    async with driver.core.store.engine.connect() as conn:
-        return [row[0] for row in await conn.execute(text("SELECT text FROM idea ORDER BY number"))]
+async def _ideas(driver, number: int = 1) -> list[str]:
+    """The round's ideas as the bot lists them (opened with the bot's key)."""
+    poll = await driver.core.store.find_poll(driver.playground.space, number)
+    return await driver.core.groups.ideas.texts(poll)
 
 
 async def test_an_ideas_round_from_opening_to_a_ranked_poll(driver, contributions):
-    kinds = contributions
     out = await driver.say('ideas "What should PeerFest focus on?" --closes 3d')
     assert "Ideas round #1: What should PeerFest focus on?" in out
     assert "0 ideas so far. Closes" in out and "anonymous" in out
 
     out = await driver.say('bob: idea #1 "Peer-led workshops"')
-    assert "[private to bob]" in out and "It is idea 1." in out
+    assert "[private to bob]" in out and "The round has 1 idea now." in out
     assert "1 idea so far" in out
     await driver.say("carol: idea #1 A quiet room at every event")
     await driver.say('alice: idea #1 "Music from local bands"')
-    assert kinds.count(ContributionKind.IDEA) == 3
+    # Taking part is credited when the round closes, never as an idea arrives.
+    assert contributions.count(ContributionKind.IDEA) == 0
 
     out = await driver.say("bob: ideas #1")
-    assert "1. Peer-led workshops" in out and "3. Music from local bands" in out
+    # A to Z: the list says nothing about who added which, or when.
+    assert "1. A quiet room at every event" in out and "2. Music from local bands" in out
+    assert "3. Peer-led workshops" in out
     assert "carol" not in out.replace("[private to bob]", "")
 
     out = await driver.say("clock +3d")
@@ -36,7 +39,14 @@ async def test_an_ideas_round_from_opening_to_a_ranked_poll(driver, contribution
     assert "#1 What should PeerFest focus on? — 3 ideas collected." in await driver.say(
         "decisions")
 
-    out = await driver.say("ideas #1 to-poll 3,1 --kind ranked --closes 2d")
+    store = driver.core.store
+    await store.flush_contributions()
+    for name in ("alice", "bob", "carol"):
+        member = f"console:local:{name}"
+        counts = await store.contribution_counts(member, driver.playground.space)
+        assert [(c.kind, c.count) for c in counts] == [(ContributionKind.IDEA, 1)], name
+
+    out = await driver.say("ideas #1 to-poll 2,3 --kind ranked --closes 2d")
     assert "Poll #2: What should PeerFest focus on?" in out
     assert "1. Music from local bands\n  2. Peer-led workshops" in out
     assert "rank the options" in out
@@ -103,11 +113,11 @@ async def test_turning_ideas_into_a_poll_is_for_facilitators_and_checks_the_pick
         assert "That didn't work" in out and message in out, (line, out)
     # Nothing was stored by those: the round is still open, with its three ideas, and alone.
     assert "Open polls (1)" in await driver.say("polls")
-    assert await _ideas(driver) == ["A picnic", "A walk", "A film"]
+    assert await _ideas(driver) == ["A film", "A picnic", "A walk"]
     out = await driver.say('ideas #1 to-poll all "Which outing?" --kind multi')
     # The open round closes first, then the poll opens.
     assert "3 ideas collected." in out
-    assert "Poll #2: Which outing?" in out and "3. A film" in out
+    assert "Poll #2: Which outing?" in out and "3. A walk" in out
     assert "has closed, so it takes no more ideas" in await driver.say('idea #1 "A swim"')
 
 

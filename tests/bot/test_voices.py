@@ -110,6 +110,10 @@ async def test_me_shows_a_person_their_own_record_by_month(driver, core, clock):
     assert "5 messages" not in out and "Library" not in out and "Park" not in out
     votes = [c for c in await core.store.contribution_counts(KEY("bob"))
              if c.kind is ContributionKind.VOTE]
+    assert votes == []  # credited when the poll ends, never at the vote (issue 11)
+    await driver.say("close #1")
+    votes = [c for c in await core.store.contribution_counts(KEY("bob"))
+             if c.kind is ContributionKind.VOTE]
     assert sum(c.count for c in votes) == 1
     clock.advance(timedelta(days=10))
     await _say(driver, "bob", 1)
@@ -143,14 +147,15 @@ async def test_export_lists_counts_per_member_and_group_with_payments(driver, co
     await driver.say("bob: say --reply ok")
     await _say(driver, "carol", 1)
     await driver.say("carol: payments off")
+    await driver.say("close #1")
     today = clock.now().date()
     rows = await involvement_rows(core.store, today, today)
     text = involvement_csv(rows)
     lines = text.strip().splitlines()
     assert lines[0] == ("space,member,display_name,groups,messages,replies,"
-                        "took_part_in_decisions,ideas,reasons,responses,payments")
-    assert "console:local:playground,console:local:bob,bob,staff,2,1,1,0,0,0,yes" in lines
-    assert "console:local:playground,console:local:carol,carol,lived,1,0,0,0,0,0,no" in lines
+                        "took_part_in_decisions,ideas,responses,payments")
+    assert "console:local:playground,console:local:bob,bob,staff,2,1,1,0,0,yes" in lines
+    assert "console:local:playground,console:local:carol,carol,lived,1,0,0,0,0,no" in lines
     assert await involvement_rows(core.store, today - timedelta(days=9),
                                   today - timedelta(days=1)) == []
 
@@ -176,8 +181,8 @@ async def test_my_data_holds_everything_but_never_a_choice(driver, core):
                                       "status": "open"}]
     assert data["polls_started"][0]["poll"] == 1
     assert data["time_requests"] == [{"space": SPACE.key, "poll": 1}]
-    assert {(c["kind"], c["count"]) for c in data["contributions"]} == {("message", 2),
-                                                                        ("vote", 1)}
+    # The vote is credited when the poll ends, so while it is open only messages show.
+    assert {(c["kind"], c["count"]) for c in data["contributions"]} == {("message", 2)}
     assert "Amber" not in out and "Teal" not in out
 
 

@@ -68,7 +68,8 @@ def test_key_file_is_created_private_and_never_in_the_database(workdir, capsys):
 
 
 def test_secret_from_the_environment_wins_and_is_checked(workdir):
-    assert load_master_secret({"ROUNDTABLE_SECRET": "ab" * 32}, "unused.key") == b"\xab" * 32
+    strong = bytes(range(32))
+    assert load_master_secret({"ROUNDTABLE_SECRET": strong.hex()}, "unused.key") == strong
     assert not (workdir / "unused.key").exists()
     with pytest.raises(ConfigError, match="64 hexadecimal digits"):
         load_master_secret({"ROUNDTABLE_SECRET": "not-a-secret"}, "unused.key")

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from bot.cards import Card
-from bot.commands import CreatePoll
+from bot.commands import CreatePoll, MembersSeen
 from bot.effects import DirectMessage, Post
 from bot.model import Actor, SpaceRef
 from bot.timing import Timekeeper
@@ -69,6 +69,8 @@ async def test_router_refuses_a_platform_it_does_not_run_and_sends_nothing():
 
 async def _closing_in_an_hour(core, space: SpaceRef, question: str) -> None:
     opener = Actor(space.platform, space.workspace, "U1", "alice", frozenset({"facilitator"}))
+    # Only people the platform reports in the channel take part there.
+    await core.handle(MembersSeen(opener, space, (opener,)))
     await core.handle(CreatePoll(opener, space, question=question, options=("Yes", "No"),
                                  closes="1h", no_remind=True))
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event
 
-from bot.commands import CreatePoll
+from bot.commands import CreatePoll, MembersSeen
 from bot.model import Actor, SpaceRef
 from bot.timing import Timekeeper
 from roundtable.ticker import JOB_ID, WAKE_ID, Ticker
@@ -17,6 +17,7 @@ ALICE = Actor("console", "local", "alice", "alice")
 
 
 async def test_first_tick_runs_at_start_and_closes_a_poll_that_was_due(core, clock):
+    await core.handle(MembersSeen(ALICE, SPACE, (ALICE,)))
     await core.handle(CreatePoll(ALICE, SPACE, question="Tea?", options=("Yes", "No"),
                                  closes="1h", no_remind=True))
     clock.advance(timedelta(hours=2))
@@ -48,6 +49,7 @@ async def test_a_failing_tick_does_not_stop_the_clock(core, clock):
 
 
 async def test_a_job_due_before_the_next_tick_gets_its_own_wake_up(core, clock):
+    await core.handle(MembersSeen(ALICE, SPACE, (ALICE,)))
     await core.handle(CreatePoll(ALICE, SPACE, question="Tea?", options=("Yes", "No"),
                                  closes="1h", no_remind=True))
     clock.advance(timedelta(hours=1) - timedelta(seconds=2))  # closes in 2 s
@@ -90,6 +92,7 @@ async def test_work_due_before_the_next_tick_is_read_ahead(driver, core, clock):
 
 
 async def test_no_wake_up_when_the_next_tick_comes_first(core, clock):
+    await core.handle(MembersSeen(ALICE, SPACE, (ALICE,)))
     await core.handle(CreatePoll(ALICE, SPACE, question="Tea?", options=("Yes", "No"),
                                  closes="1h", no_remind=True))
     ticker = Ticker(Timekeeper(core, _ignore), clock, interval=60)

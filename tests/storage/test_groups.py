@@ -119,8 +119,11 @@ async def test_ballots_carry_group_tags_until_close(engine, store: SqlStore) -> 
 
     assert await store.claim_close(poll.id, LATER, T0)
     assert await store.finish_close(poll.id, decision())
-    assert await rows(engine, "SELECT voter_groups FROM ballot") == [(None,), (None,)]
-    assert {tags for _, _, tags in await store.tagged_ballots(poll.id)} == {frozenset()}
+    # At close the ballots leave ``ballot`` (tags and groups with them) for closed_ballot,
+    # which has no column for groups at all.
+    assert await rows(engine, "SELECT voter_groups FROM ballot") == []
+    assert len(await rows(engine, "SELECT ballot FROM closed_ballot")) == 2
+    assert await store.tagged_ballots(poll.id) == []
 
 
 async def test_update_outcome_is_atomic_and_a_refusal_changes_nothing(store: SqlStore) -> None:
@@ -147,10 +150,16 @@ async def test_ideas_are_numbered_deduplicated_and_closed_rounds_refuse(
 ) -> None:
     round_ = await store.create_poll(
         SPACE, "c", replace(spec(), kind=PollKind.IDEAS, options=()), b"salt", T0)
-    assert await store.add_idea(round_.id, "Peer-led workshops", "peer-led workshops") == 1
-    assert await store.add_idea(round_.id, "PEER-LED workshops", "peer-led workshops") is None
-    assert await store.add_idea(round_.id, "A quiet room", "a quiet room") == 2
-    assert await store.ideas(round_.id) == ["Peer-led workshops", "A quiet room"]
+    # The store returns how many ideas the round has; the texts are opaque to it (the core
+    # seals them), and their order follows random numbers, not arrival.
+    assert await store.add_idea(round_.id, "Peer-led workshops", "peer-led workshops",
+                                b"tag-1") == 1
+    assert await store.add_idea(round_.id, "PEER-LED workshops", "peer-led workshops",
+                                b"tag-2") is None
+    assert await store.add_idea(round_.id, "A quiet room", "a quiet room", b"tag-1") == 2
+    assert sorted(await store.ideas(round_.id)) == ["A quiet room", "Peer-led workshops"]
+    # Authors are kept apart from ideas, once per round.
+    assert await store.idea_authors(round_.id) == {b"tag-1"}
     # An idea keeps no author and no time.
     async with engine.connect() as conn:
         columns = await conn.run_sync(lambda sync: inspect(sync).get_columns("idea"))
@@ -158,7 +167,7 @@ async def test_ideas_are_numbered_deduplicated_and_closed_rounds_refuse(
 
     await store.claim_close(round_.id, LATER, T0)
     with pytest.raises(PollClosed):
-        await store.add_idea(round_.id, "Too late", "too late")
+        await store.add_idea(round_.id, "Too late", "too late", b"tag-3")
 
 
 async def test_polls_keep_their_rule(store: SqlStore) -> None:

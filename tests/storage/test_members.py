@@ -65,3 +65,39 @@ async def test_a_crowd_joining_at_once_shares_transactions(engine, store: SqlSto
     await asyncio.gather(*(store.touch_member(SPACE, actor(i), T0) for i in range(200)))
     assert await store.member_count(SPACE) == 200
     assert counter.commits < 10
+
+
+async def test_acting_renames_a_member_but_never_adds_a_stranger(engine, store: SqlStore) -> None:
+    await store.touch_member(SPACE, actor(1, "Ann"), T0)
+    assert await store.is_member(SPACE, actor(1).key)
+    assert not await store.is_member(SPACE, actor(2).key)
+    # Someone acting who was never reported: nothing written, not a member.
+    await store.touch_member(SPACE, actor(2, "Mal"), T0, join=False)
+    assert not await store.is_member(SPACE, actor(2).key)
+    assert await store.member_keys(SPACE) == [actor(1).key]
+    # A known member acting under a new name: the name follows.
+    await store.touch_member(SPACE, actor(1, "Annie"), T0, join=False)
+    async with engine.connect() as conn:
+        rows = (await conn.execute(text("SELECT member, name FROM space_member"))).all()
+    assert rows == [(actor(1).key, "Annie")]
+    # A later report of the stranger does make them a member.
+    await store.touch_member(SPACE, actor(2, "Mal"), T0)
+    assert await store.is_member(SPACE, actor(2).key)
+
+
+async def test_members_leave_and_a_whole_list_replaces_the_old(store: SqlStore) -> None:
+    for n in (1, 2, 3):
+        await store.touch_member(SPACE, actor(n), T0)
+    await store.touch_member(OTHER_SPACE, actor(2), T0)
+    assert await store.member_count(SPACE) == 3
+    await store.remove_members(SPACE, [actor(2).key])
+    assert not await store.is_member(SPACE, actor(2).key)
+    assert await store.is_member(OTHER_SPACE, actor(2).key)
+    assert await store.member_count(SPACE) == 2
+    # Rejoining after leaving works, even though the name was known.
+    await store.touch_member(SPACE, actor(2), T0)
+    assert await store.is_member(SPACE, actor(2).key)
+    await store.set_members(SPACE, [actor(3), actor(4)], T0)
+    assert await store.member_keys(SPACE) == [actor(3).key, actor(4).key]
+    assert await store.member_count(SPACE) == 2
+    assert not await store.is_member(SPACE, actor(1).key)

@@ -53,7 +53,8 @@ async def test_an_ideas_round_becomes_a_ranked_poll(adapter: DiscordAdapter,
     for n, idea in enumerate(("Music", "Food", "Art"), start=2):
         inject(adapter, sub("ideas", "add", p.BOB, round=1, idea=idea))
         await replies(fake, n)
-    inject(adapter, sub("ideas", "to-poll", permissions=facilitator, round=1, picks="1,3",
+    # Ideas are listed A to Z (Art, Food, Music), so 3,1 is Music then Art.
+    inject(adapter, sub("ideas", "to-poll", permissions=facilitator, round=1, picks="3,1",
                         settings="--kind ranked --closes 2d"))
     posts = await fake.wait_for("POST", POSTS, check=lambda c: "Poll #2" in embed_text(c.body))
     await replies(fake, 5)

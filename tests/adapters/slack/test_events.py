@@ -78,7 +78,10 @@ async def test_channel_creator_and_workspace_admins_facilitate(slack, send, fake
     outcome = fake.of("chat.postMessage")[-1]
     assert "Outcome of #1" in texts(blocks_of(outcome))
     await send.command('poll "Again?" "Yes" "No"', user="U2")
-    await send.command("cancel #2", user="U4")  # U4 is a workspace admin
+    # U4 is a workspace admin; like anyone, she acts in a channel only once she is in it.
+    fake.channels["C1"]["members"].append("U4")
+    await send.event({"type": "member_joined_channel", "user": "U4", "channel": "C1"}, "Ev1")
+    await send.command("cancel #2", user="U4")
     assert "was cancelled" in texts(blocks_of(fake.of("chat.postMessage")[-1]))
 
 
