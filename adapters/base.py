@@ -15,6 +15,16 @@ from typing import Protocol
 from bot.effects import DirectMessage, Effect
 
 
+class StartFailed(Exception):
+    """A platform could not be started for a reason its operator must fix (a wrong token,
+    a port in use). ``message`` says what to do; ``roundtable run`` prints it, without a
+    traceback, and exits with status 1."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class PlatformAdapter(Protocol):
     """A running connection to one chat platform."""
 

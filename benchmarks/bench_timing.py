@@ -271,7 +271,9 @@ async def build_database(path: Path, options: Options) -> Plan:
                    for i, space in enumerate(spaces)}
         started = time.perf_counter()
         for first in range(0, len(spaces), 100):
-            await asyncio.gather(*(core.handle(MembersSeen(admins[s.key], s, members[s.key]))
+            # The host is in the channel too: only reported members may start polls there.
+            await asyncio.gather(*(core.handle(MembersSeen(admins[s.key], s,
+                                                           (admins[s.key], *members[s.key])))
                                    for s in spaces[first:first + 100]))
         counts["spaces"] = len(spaces)
         counts["members"] = len(spaces) * (MEMBERS + 1)

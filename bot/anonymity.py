@@ -20,8 +20,10 @@ import base64
 import binascii
 import hashlib
 import hmac
+import os
 import secrets
 import struct
+from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -70,12 +72,21 @@ OPEN_POLL_NOTE = "Open poll: everyone will be able to see who voted for what."
 def sealed_size(spec: PollSpec) -> int:
     """The one size every sealed ballot of a poll like ``spec`` is padded to: room for the
     longest ballot the poll can take, so that no ballot's length stands out."""
-    if spec.kind is PollKind.CONSENT:
+    return _sealed_size(spec.kind, len(spec.options), spec.dots or 0)
+
+
+@lru_cache(maxsize=256)
+def _sealed_size(kind: PollKind, options: int, dots: int) -> int:
+    if kind is PollKind.CONSENT:
         return REASON_BALLOT_SIZE
-    every = tuple(range(len(spec.options)))
-    most = max(MAX_SCORE, spec.dots or 0)
-    widest = Ballot(picks=every) if spec.kind in _PICKING else Ballot(
-        points=tuple((i, most) for i in every))
+    every = tuple(range(options))
+    most = max(MAX_SCORE, dots)
+    if kind is PollKind.CHOICE:
+        widest = Ballot(picks=every[-1:])
+    elif kind in _PICKING:
+        widest = Ballot(picks=every)
+    else:
+        widest = Ballot(points=tuple((i, most) for i in every))
     # The length prefix, then the longest ballot, rounded up to a whole AES block.
     needed = _LENGTH.size + len(ballot_to_json(widest).encode("utf-8"))
     return -(-needed // 16) * 16
@@ -137,7 +148,7 @@ class Keyring:
         data = text.encode("utf-8")
         body = _LENGTH.pack(len(data)) + data
         padded = body + bytes(-len(body) % size if len(body) > size else size - len(body))
-        nonce = secrets.token_bytes(_NONCE_BYTES)
+        nonce = os.urandom(_NONCE_BYTES)
         sealed = nonce + self._aead(salt).encrypt(nonce, padded, purpose)
         return SEALED_PREFIX + base64.urlsafe_b64encode(sealed).decode("ascii")
 

@@ -15,8 +15,9 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.announce import OUTCOME, announce_job
 from bot.effects import Effect, Post, UpdatePost
-from bot.model import Actor, Decision, Opened, Outcome, Poll, PollStatus
+from bot.model import Actor, Decision, NewJob, Opened, Outcome, Poll, PollStatus
 from bot.outcome import rule_words
 from bot.views import outcome_card, poll_card
 
@@ -79,8 +80,11 @@ async def close_polls(core: Roundtable, polls: Sequence[Poll], now: datetime,
             # Closed by its timer: votes stopped at the closing time, even if the count ran later.
             at = min(now, poll.spec.closes_at)
         decisions[poll.id] = (poll, decision_of(poll, outcome, PollStatus.CLOSED, at), outcome)
+    # A closing by hand has no job of its own to retry its announcement: it gets a check
+    # (bot.announce) in the closing transaction. A timer's CLOSE job does that itself.
+    checks = [announce_job(OUTCOME, now)] if by is not None else []
     finished = await _finish(core, [(pid, d) for pid, (_, d, _) in decisions.items()], opened,
-                             closed)
+                             checks, closed)
     for poll_id in finished:
         poll, decision, outcome = decisions[poll_id]
         ended = replace(poll, status=PollStatus.CLOSED, closed_at=decision.closed_at)
@@ -95,13 +99,18 @@ async def close_polls(core: Roundtable, polls: Sequence[Poll], now: datetime,
 
 
 async def _finish(core: Roundtable, decisions: list[tuple[int, Decision]],
-                  opened: dict[int, Opened], closed: Closed) -> set[int]:
+                  opened: dict[int, Opened], jobs: list[NewJob], closed: Closed) -> set[int]:
     """Write the decisions in one transaction; if that fails, poll by poll, so that one
-    bad poll does not hold back the rest. Errors are recorded in ``closed``."""
+    bad poll does not hold back the rest. Errors are recorded in ``closed``.
+
+    ``jobs`` go with each closing, e.g. the check that its outcome was posted
+    (``bot.announce``): a process that stops between this commit and the post leaves the
+    post to that job.
+    """
     if not decisions:
         return set()
     try:
-        return await core.store.finish_closes(decisions, opened)
+        return await core.store.finish_closes(decisions, opened, jobs)
     except Exception as error:
         if len(decisions) == 1:
             closed[decisions[0][0]] = error
@@ -111,7 +120,7 @@ async def _finish(core: Roundtable, decisions: list[tuple[int, Decision]],
     finished: set[int] = set()
     for poll_id, decision in decisions:
         try:
-            finished |= await core.store.finish_closes([(poll_id, decision)], opened)
+            finished |= await core.store.finish_closes([(poll_id, decision)], opened, jobs)
         except Exception as error:
             closed[poll_id] = error
     return finished

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot import commands as c
+from bot.announce import OUTCOME, announce_job
 from bot.anonymity import IDEA_SIZE, new_salt
 from bot.answers import ref_number
 from bot.cards import Card, Items, Note, Text, Tone
@@ -243,7 +244,8 @@ class IdeaCommands:
             options=tuple(ideas), status=PollStatus.CLOSED, outcome=outcome,
             opened_at=poll.created_at, closed_at=now)
         opened = Opened(ideas=tuple(ideas), authors=tuple(authors))
-        if not await self.store.finish_close(poll.id, decision, opened):
+        if not await self.store.finish_close(poll.id, decision, opened,
+                                             [announce_job(OUTCOME, self.core.clock.now())]):
             return []
         closed = replace(poll, status=PollStatus.CLOSED, closed_at=now)
         tz = self.core.zone_of(poll.space)

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
+from bot.announce import announce, wanted_key
 from bot.cards import Card, Note, Text
 from bot.closing import close_polls
 from bot.effects import DirectMessage, Effect, Post
@@ -71,6 +72,8 @@ class JobRunner:
                                                           now=now)),
             _lane(kinds.get(JobKind.OCCUR, []), partial(self._occur_batch, now=now)),
             _lane(kinds.get(JobKind.NUDGE, []), partial(self._nudge_each, now=now)),
+            _lane(kinds.get(JobKind.ANNOUNCE, []), partial(self._with_polls,
+                                                            self._announce_batch, now=now)),
         ]
         results: dict[int, Ran | Exception] = {}
         for lane in await asyncio.gather(*lanes):
@@ -94,9 +97,10 @@ class JobRunner:
             results[job.id] = NOTHING
             if poll is None or poll.id in closing:
                 continue
-            if poll.status is PollStatus.CLOSED and job.attempts:
-                # An earlier run of this job closed the poll, but its announcement was not
-                # delivered: announce it again from the log.
+            if poll.status is PollStatus.CLOSED:
+                # Closed already: by another process, or by an earlier run of this job that
+                # stopped before its announcement went out (whatever its attempts say).
+                # Announce from the log, unless the outcome's post is on record.
                 results[job.id] = await _guarded(self._announce_again(poll))
             elif poll.status not in (PollStatus.OPEN, PollStatus.CLOSING):
                 continue
@@ -125,7 +129,26 @@ class JobRunner:
         # stale; look again then (a fresh job, so this is not counted as a failure).
         return [], [NewJob(JobKind.CLOSE, now + CLOSING_RECHECK, poll_id=poll_id)]
 
+    async def _announce_batch(self, jobs: list[Job], polls: dict[int, Poll],
+                              now: datetime) -> dict[int, Ran | Exception]:
+        # Imported here: bot.timing imports this module.
+        from bot.timing import MAX_ATTEMPTS
+
+        results: dict[int, Ran | Exception] = {}
+        found = {job.id: polls.get(job.poll_id) if job.poll_id is not None else None
+                 for job in jobs}
+        wanted = [key for job in jobs if (key := wanted_key(job, found[job.id])) is not None]
+        posted = await self.store.posted(wanted)  # one query for the whole batch
+        for index, job in enumerate(jobs):
+            await take_turns(index)
+            last = job.attempts >= MAX_ATTEMPTS - 1
+            results[job.id] = await _guarded(_effects_only(
+                announce(self.core, job, found[job.id], last, posted)))
+        return results
+
     async def _announce_again(self, poll: Poll) -> Ran:
+        if await self.store.find_post(f"outcome:{poll.id}", poll.space.platform) is not None:
+            return NOTHING
         decision = await self.core.decision_for(poll)
         if decision is None:
             return NOTHING
@@ -183,6 +206,10 @@ class JobRunner:
         following = next_occurrence(schedule, max(job.due_at, now))
         follow = [NewJob(JobKind.OCCUR, following, schedule_id=schedule.id)]
         return await self.core.schedule_occurrence(schedule, now), follow
+
+
+async def _effects_only(work: Awaitable[list[Effect]]) -> Ran:
+    return await work, []
 
 
 async def take_turns(index: int) -> None:

@@ -319,6 +319,11 @@ class JobKind(StrEnum):
     #: A poll's nudge sweep: private nudges to quieter members, and the balance note to
     #: facilitators (``bot.nudges``). Runs again every hour while the poll is open.
     NUDGE = "nudge"
+    #: Make sure something the core decided to post was posted: a new poll's card
+    #: (``data`` {"what": "poll"}) or an ended poll's outcome ({"what": "outcome"}).
+    #: Recorded in the same transaction as the change, shortly after it; posts only what
+    #: has no stored post reference yet, so it never posts twice (``bot.announce``).
+    ANNOUNCE = "announce"
 
 
 @dataclass(frozen=True)

@@ -204,7 +204,8 @@ class Store(Protocol):
         ...
 
     async def finish_close(
-        self, poll_id: int, decision: Decision, opened: Opened | None = None
+        self, poll_id: int, decision: Decision, opened: Opened | None = None,
+        jobs: Sequence[NewJob] = (),
     ) -> bool:
         """Log the decision, keep what ``opened`` holds (the poll's ballots or ideas in plain
         text, the idea authors to credit), credit its voters, and shred the poll's sealed
@@ -226,8 +227,10 @@ class Store(Protocol):
     async def finish_closes(
         self, decisions: Sequence[tuple[int, Decision]],
         opened: Mapping[int, Opened] | None = None,
+        jobs: Sequence[NewJob] = (),
     ) -> set[int]:
-        """``finish_close`` for several polls (``opened`` by poll id); returns the ids closed."""
+        """``finish_close`` for several polls (``opened`` by poll id; ``jobs`` added for each
+        poll closed, in the same transaction); returns the ids closed."""
         ...
 
     # -- batch reads for timed work (one query for a claimed batch of jobs) -----
@@ -283,6 +286,10 @@ class Store(Protocol):
 
     async def remember_post(self, key: str, platform: str, ref: str) -> None:
         """Remember where an adapter posted a message the core may update later."""
+        ...
+
+    async def posted(self, wanted: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these (key, platform) posts are on record."""
         ...
 
     async def find_post(self, key: str, platform: str) -> str | None:

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from bot import commands as c
+from bot.announce import POLL, announce_job
 from bot.anonymity import PROMISE, Keyring, new_salt, sealed_size
 from bot.balance import BalancePolicy
 from bot.cards import Card, Tone
@@ -285,8 +286,10 @@ class Roundtable:
         """Store a checked poll and announce it."""
         now = self.clock.now()
         await self._touch(cmd)
+        # The card is posted at once (below); the ANNOUNCE job, stored with the poll,
+        # posts it from the database if that first try does not land (bot.announce).
         poll = await self.store.create_poll(cmd.space, cmd.actor.key, spec, new_salt(), now,
-                                            poll_jobs(spec, now))
+                                            [*poll_jobs(spec, now), announce_job(POLL, now)])
         eligible = await self.store.member_count(cmd.space)
         kind = "proposal" if spec.kind is PollKind.CONSENT else "poll"
         return [
@@ -303,6 +306,9 @@ class Roundtable:
         if poll.spec.kind is PollKind.IDEAS:
             raise BadInput(f'{poll.ref} is an ideas round, not a poll. Add an idea with: idea '
                            f'{poll.ref} "your idea", or see them with: ideas {poll.ref}')
+        if poll.status is PollStatus.CANCELLED:
+            raise PollClosed(f"Poll {poll.ref} was cancelled, so it is not taking votes. It "
+                             "has no outcome.")
         if not poll.is_open:
             raise PollClosed(f"Poll {poll.ref} has closed, so it is not taking votes any more. "
                              f"Type results {poll.ref} to see the outcome.")

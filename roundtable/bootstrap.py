@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from adapters.base import PlatformAdapter, platform_of
@@ -113,12 +113,33 @@ def create_adapters(app: App, env: Mapping[str, str],
     return [importlib.import_module(f"adapters.{name}").create(app, env) for name in platforms]
 
 
-async def serve(app: App, adapters: Sequence[PlatformAdapter], stop: asyncio.Event) -> bool:
+async def _start(adapter: PlatformAdapter, stop: asyncio.Event) -> bool:
+    """Start one adapter, unless ``stop`` is set first (Ctrl+C while still connecting):
+    then the start is cancelled and False returned."""
+    starting = asyncio.ensure_future(adapter.start())
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+        if not starting.done():
+            starting.cancel()
+            await asyncio.gather(starting, return_exceptions=True)
+    if starting.cancelled():
+        return False
+    starting.result()  # its failure (e.g. StartFailed), if any
+    return True
+
+
+async def serve(app: App, adapters: Sequence[PlatformAdapter], stop: asyncio.Event,
+                on_running: Callable[[], None] = lambda: None) -> bool:
     """Run the adapters and the scheduler's tick until ``stop`` is set, then shut down.
 
     The first tick runs at once, so closings and reminders that fell due while the bot
-    was down happen now (once: the claim in the database sees to that). Returns False
-    if it stopped because an adapter's connection ended on its own.
+    was down happen now (once: the claim in the database sees to that). ``on_running``
+    is called once every adapter has started (never if one fails or ``stop`` comes
+    first; ``stop`` is watched while they start too). Returns False if it stopped
+    because an adapter's connection ended on its own.
     """
     router = Router(adapters)
     # Only this process's platforms' jobs: another process on the same database, running
@@ -129,11 +150,14 @@ async def serve(app: App, adapters: Sequence[PlatformAdapter], stop: asyncio.Eve
     waits: list[asyncio.Task[bool]] = []
     try:
         for adapter in adapters:
-            await adapter.start()
+            if not await _start(adapter, stop):
+                started.append(adapter)  # half-connected: disconnect it below
+                return True
             started.append(adapter)
             log.info("%s adapter started", adapter.platform)
         collector.settle()
         ticker.start()
+        on_running()
         waits = [asyncio.create_task(stop.wait())]
         waits += [asyncio.create_task(adapter.ended.wait()) for adapter in adapters]
         await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)

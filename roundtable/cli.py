@@ -1,4 +1,4 @@
-"""The ``roundtable`` command: run, console, export."""
+"""The ``roundtable`` command: run, console, export, db."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from adapters.base import StartFailed
 from roundtable.config import Config, ConfigError, load_config
 from roundtable.keyfile import SecretError
 
@@ -40,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="contributions: last day, YYYY-MM-DD (default: today, UTC)")
     export.add_argument("--config")
     export.add_argument("--db", help="database URL (default: from the config)")
+    db = sub.add_parser("db", help="the database schema: say which revision it is at, or "
+                                   "upgrade it (starting Roundtable upgrades it too)")
+    db.add_argument("action", choices=["current", "upgrade"])
+    db.add_argument("--config")
+    db.add_argument("--db", help="database URL (default: from the config)")
     return parser
 
 
@@ -80,12 +86,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise ConfigError("--from and --to are for export contributions; the decision "
                                   "log is exported whole.")
             return asyncio.run(_export(config, args.format, args.db))
+        if command == "db":
+            return asyncio.run(_db(config, args.action, args.db))
         if command == "console":
             return asyncio.run(_console(config, args.script, args.db))
         return asyncio.run(_run(config))
     except SecretError as error:
         # A weak, malformed or exposed master secret: refused, exit status 1.
         print(f"roundtable: {error}", file=sys.stderr)
+        return 1
+    except StartFailed as error:
+        # A platform refused to start (a wrong token, a port in use): exit status 1.
+        print(f"roundtable: {error.message}", file=sys.stderr)
         return 1
     except ConfigError as error:
         print(f"roundtable: {error}", file=sys.stderr)
@@ -111,9 +123,13 @@ async def _run(config: Config) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        print(f"Roundtable is running on {', '.join(platforms)}. Press Ctrl+C to stop.",
-              file=sys.stderr)
-        clean = await serve(app, adapters, stop)
+
+        def running() -> None:
+            # Only once every platform is connected (HTTP mode: its port is bound).
+            print(f"Roundtable is running on {', '.join(platforms)}. Press Ctrl+C to stop.",
+                  file=sys.stderr)
+
+        clean = await serve(app, adapters, stop, on_running=running)
     finally:
         await app.close()
     print("Roundtable stopped; pending work is kept in the database." if clean else
@@ -183,6 +199,28 @@ async def _export_contributions(config: Config, fmt: str, db_url: str | None, si
     text = (involvement_json(rows, since, until) + "\n" if fmt == "json"
             else involvement_csv(rows))
     sys.stdout.write(text)
+    return 0
+
+
+async def _db(config: Config, action: str, db_url: str | None) -> int:
+    from storage import SqlStore, make_engine
+    from storage.schema import current_revision
+
+    engine = make_engine(db_url or config.storage.url)
+    if action == "upgrade":
+        # The same upgrade, under the same lock, as every start does.
+        store = SqlStore(engine)
+        try:
+            await store.start()
+        finally:
+            await store.close()
+        engine = make_engine(db_url or config.storage.url)
+    try:
+        async with engine.connect() as conn:
+            revision = await current_revision(conn)
+    finally:
+        await engine.dispose()
+    print(revision.describe)
     return 0
 
 

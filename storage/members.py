@@ -86,7 +86,10 @@ class MemberMethods(StoreBase):
         known member's name is kept up to date: someone not a member is not added.
         """
         key = (space.key, actor.key)
-        if self._names.get(key) == actor.name and await self.is_member(space, actor.key):
+        if self._names.get(key) == actor.name and (not join or await self.is_member(
+                space, actor.key)):
+            # Nothing to write: a name already known, and no join to record. (Without a
+            # join a name is only ever updated, so membership need not even be looked up.)
             return
         if not join and not await self.is_member(space, actor.key):
             return
@@ -252,6 +255,17 @@ class MemberMethods(StoreBase):
         )
         async with self._write() as session:
             await session.exec(stmt)
+
+    async def posted(self, wanted: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these (key, platform) posts are on record, in one query."""
+        if not wanted:
+            return set()
+        keys = {key for key, _ in wanted}
+        async with self._read() as session:
+            rows = await session.exec(
+                select(PostRefRow.key, PostRefRow.platform).where(col(PostRefRow.key).in_(keys)))
+            found = {(key, platform) for key, platform in rows.all()}
+        return found & set(wanted)
 
     async def find_post(self, key: str, platform: str) -> str | None:
         """Where the message with this key was posted, if known."""

@@ -1,66 +1,129 @@
-"""Creating the tables, and adding the columns that newer versions of them gained.
+"""Keeping the database schema current: Alembic migrations, run at start under a lock.
 
-``create_all`` makes missing tables but never changes an existing one, so a
-database made by an earlier version would lack new columns. Only additions are
-handled here: a new column must be nullable or have a server default, so that
-existing rows get a value. Anything bigger needs a real migration.
+The revisions live in ``storage/migrations/versions``. A database made by the first
+release (tables, but no ``alembic_version``) is stamped at the baseline revision and
+upgraded from there; an empty one is upgraded from nothing. Only one process migrates
+at a time: on PostgreSQL an advisory lock held until the migration commits, on a SQLite
+file an exclusive ``flock`` on ``<database>.migrate.lock`` beside it (an in-memory
+database has a single user and needs none).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Table, inspect
-from sqlalchemy.engine import Connection
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from alembic import command
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.schema import CreateColumn
-from sqlmodel import SQLModel
+
+from storage.engine import is_memory_sqlite
+from storage.migrations import BASELINE, alembic_config
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: SQLite's own write lock must do
+    fcntl = None  # type: ignore[assignment]
+
+#: Key of the PostgreSQL advisory lock that migrations take ("Rtbl" + "Migr").
+PG_LOCK_KEY = 0x5274626C_4D696772
+#: Tables every database made by the first release has; the baseline creates them.
+_FIRST_RELEASE_TABLES = frozenset({"poll", "ballot", "participation", "decision", "job"})
+
+
+@dataclass(frozen=True)
+class Revision:
+    """Where a database stands: its revision (None if it has none) and this version's newest."""
+
+    current: str | None
+    head: str
+    has_tables: bool
+
+    @property
+    def describe(self) -> str:
+        """The state in plain words, for ``roundtable db current``."""
+        if self.current is None and not self.has_tables:
+            return ("The database is empty: starting Roundtable or `roundtable db upgrade` "
+                    f"creates its tables (revision {self.head}).")
+        if self.current is None:
+            return ("The database was made by the first release and has not been migrated "
+                    f"yet; starting Roundtable or `roundtable db upgrade` brings it to "
+                    f"revision {self.head}.")
+        if self.current == self.head:
+            return f"The database is at revision {self.current}, the newest this version knows."
+        known = {script.revision for script in _scripts().walk_revisions()}
+        if self.current not in known:
+            return (f"The database is at revision {self.current}, which this version does not "
+                    f"know (its newest is {self.head}): it was upgraded by a newer Roundtable.")
+        return (f"The database is at revision {self.current}; this version's newest is "
+                f"{self.head}: starting Roundtable or `roundtable db upgrade` upgrades it.")
 
 
 async def create_schema(conn: AsyncConnection) -> None:
-    """Create missing tables and add missing columns, inside the caller's transaction.
+    """Upgrade the database to the newest revision, inside the caller's transaction.
 
-    Raises:
-        RuntimeError: A missing column can't be added (NOT NULL without a server default).
+    Called by ``SqlStore.start``; safe to call from many processes at once.
     """
-    await conn.run_sync(_create_schema)
+    async with _file_lock(conn.engine.url):
+        await conn.run_sync(_upgrade)
 
 
-def _create_schema(conn: Connection) -> None:
-    SQLModel.metadata.create_all(conn)
-    inspector = inspect(conn)
-    for table in SQLModel.metadata.sorted_tables:
-        present = {column["name"] for column in inspector.get_columns(table.name)}
-        for column in table.columns:
-            if column.name not in present:
-                _add_column(conn, table, column)
-    _tidy_for_anonymity(conn)
+async def current_revision(conn: AsyncConnection) -> Revision:
+    """The revision the database is at, and the newest one this version has."""
+    return await conn.run_sync(_revision)
 
 
-def _tidy_for_anonymity(conn: Connection) -> None:
-    """Bring data written by earlier versions in line with the anonymity design.
-
-    Both steps do nothing on a database that is already in line. Earlier versions kept
-    ended polls' ballots in ``ballot`` (now it holds open polls' ballots only, and
-    ``closed_ballot`` the rest), and counted a reason given with a vote as a
-    contribution, which said who blocked or disagreed: those counts are deleted.
-    """
-    conn.exec_driver_sql(
-        "INSERT INTO closed_ballot (id, poll_id, voter_name, ballot) "
-        "SELECT b.id, b.poll_id, b.voter_name, b.ballot FROM ballot b JOIN poll p "
-        "ON p.id = b.poll_id WHERE p.status NOT IN ('open', 'closing')"
-    )
-    conn.exec_driver_sql(
-        "DELETE FROM ballot WHERE poll_id IN "
-        "(SELECT id FROM poll WHERE status NOT IN ('open', 'closing'))"
-    )
-    conn.exec_driver_sql("DELETE FROM contribution WHERE kind = 'reason'")
+def _upgrade(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        # Transaction-scoped: held until the migration commits, so the next process to
+        # get it sees the upgraded schema (a session lock released before the commit
+        # would let it in too early).
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK_KEY})")
+    tables = set(inspect(conn).get_table_names())
+    config = alembic_config(conn)
+    if not tables & _FIRST_RELEASE_TABLES:
+        if "alembic_version" in tables:
+            # A version table left behind with no tables (e.g. they were dropped):
+            # start again from nothing.
+            conn.exec_driver_sql("DELETE FROM alembic_version")
+    elif "alembic_version" not in tables:
+        command.stamp(config, BASELINE)
+    command.upgrade(config, "head")
 
 
-def _add_column(conn: Connection, table: Table, column: Column[object]) -> None:
-    if not column.nullable and column.server_default is None:
-        raise RuntimeError(
-            f"the {table.name} table lacks the column {column.name}, which has no default "
-            "for the rows already there; this database needs migrating by hand"
-        )
-    preparer = conn.dialect.identifier_preparer
-    definition = CreateColumn(column).compile(dialect=conn.dialect)
-    conn.exec_driver_sql(f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {definition}")
+def _revision(conn: Connection) -> Revision:
+    tables = set(inspect(conn).get_table_names())
+    current = MigrationContext.configure(conn).get_current_revision()
+    head = _scripts().get_current_head() or ""
+    return Revision(current, head, bool(tables & _FIRST_RELEASE_TABLES))
+
+
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+@asynccontextmanager
+async def _file_lock(url: URL) -> AsyncIterator[None]:
+    """Hold ``<database>.migrate.lock`` exclusively, for a SQLite file database."""
+    if url.get_backend_name() != "sqlite" or is_memory_sqlite(url) or fcntl is None:
+        yield
+        return
+    database = url.database or ""
+    if database.startswith("file:"):
+        database = database[5:].split("?", 1)[0]
+    fd = os.open(f"{database}.migrate.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        # In a thread: another process may hold it for as long as its migration takes.
+        await asyncio.to_thread(fcntl.flock, fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)

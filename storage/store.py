@@ -393,16 +393,18 @@ class SqlStore(
         self._forget_polls(set(poll_ids))
 
     async def finish_close(
-        self, poll_id: int, decision: Decision, opened: Opened | None = None
+        self, poll_id: int, decision: Decision, opened: Opened | None = None,
+        jobs: Sequence[NewJob] = (),
     ) -> bool:
         """Log the decision and shred voter tags and salt in one transaction (CLOSING only)."""
         return poll_id in await self.finish_closes(
-            [(poll_id, decision)], None if opened is None else {poll_id: opened}
+            [(poll_id, decision)], None if opened is None else {poll_id: opened}, jobs
         )
 
     async def finish_closes(
         self, decisions: Sequence[tuple[int, Decision]],
         opened: Mapping[int, Opened] | None = None,
+        jobs: Sequence[NewJob] = (),
     ) -> set[int]:
         """Close CLOSING polls: log each decision, keep the opened ballots (``opened``, by
         poll id), credit who took part, shred voter tags and salts, a few hundred polls to a
@@ -415,7 +417,8 @@ class SqlStore(
             for start in range(0, len(decisions), _CLOSES_PER_TRANSACTION):
                 chunk = decisions[start : start + _CLOSES_PER_TRANSACTION]
                 async with self._write() as session:
-                    done |= await closing.finish_closes(session, chunk, self._dialect, opened)
+                    done |= await closing.finish_closes(session, chunk, self._dialect, opened,
+                                                        jobs)
         finally:
             self._forget_polls({poll_id for poll_id, _ in decisions})
         if done:

@@ -169,18 +169,17 @@ class BallotRow(SQLModel, table=True):
 class ClosedBallotRow(SQLModel, table=True):
     """A ballot of an ended poll: its choice in plain text, with no tag and no groups.
 
-    Written at close in shuffled order, under a fresh random id, into a table of its
-    own, so that the ``ballot`` table holds only open polls' sealed ballots (and on
-    PostgreSQL can be rewritten whole at each close, leaving no dead rows behind).
+    Written at close, all of a poll's ballots at once in shuffled order, into a table of
+    its own, so that the ``ballot`` table holds only open polls' sealed ballots (and on
+    PostgreSQL can be rewritten whole at each close, leaving no dead rows behind). The
+    id only counts rows as they were appended: within a poll that is the shuffled order,
+    never the order of voting, and appending is what keeps a closing burst cheap.
     """
 
     __tablename__ = "closed_ballot"
-    __table_args__ = (
-        Index("ix_closed_ballot_poll_id", "poll_id"),
-        {"sqlite_with_rowid": False},
-    )
+    __table_args__ = (Index("ix_closed_ballot_poll_id", "poll_id"),)
 
-    id: str = Field(primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     poll_id: int = Field(foreign_key="poll.id")
     voter_name: str | None = None
     ballot: str = Field(sa_type=Text)

@@ -8,6 +8,7 @@ import pytest
 
 from adapters.console.playground import Playground
 from bot.anonymity import Keyring
+from bot.effects import Post
 from bot.ports import FakeClock
 from bot.service import Roundtable, Settings
 from storage import SqlStore, make_engine
@@ -37,6 +38,15 @@ class Driver:
     @property
     def clock(self) -> FakeClock:
         return self.playground.clock
+
+
+async def as_posted(core: Roundtable, effects: list) -> list:
+    """Record the keyed posts among ``effects`` as posted, as a platform adapter does once
+    its message is up (so the check that it went out, ``bot.announce``, finds them)."""
+    for effect in effects:
+        if isinstance(effect, Post) and effect.key is not None:
+            await core.store.remember_post(effect.key, effect.space.platform, "posted")
+    return effects
 
 
 @pytest.fixture

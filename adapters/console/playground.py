@@ -20,7 +20,7 @@ from datetime import timedelta
 
 from adapters.console.render import render_effect
 from bot.commands import Help, MembersSeen
-from bot.effects import Effect
+from bot.effects import Effect, Post
 from bot.errors import RoundtableError
 from bot.grammar import parse
 from bot.model import Actor, SpaceRef
@@ -129,13 +129,13 @@ class Playground:
         try:
             command = parse(text, actor, self.space)
         except RoundtableError as error:
-            self._show([self.core.error_reply(actor, self.space, error)])
+            await self._show([self.core.error_reply(actor, self.space, error)])
             return
         if not await self.core.store.is_member(self.space, actor.key):
             # Whoever types here is in the channel, as a platform would report them (again
             # after forget-me: erasing a person's record does not take them out of it).
             await self.core.handle(MembersSeen(actor, self.space, (actor,)))
-        self._show(await self.core.handle(command))
+        await self._show(await self.core.handle(command))
         if isinstance(command, Help) and command.topic is None:
             self.write("Playground only:")
             for usage, what in PLAYGROUND_HELP.items():
@@ -182,9 +182,13 @@ class Playground:
         self.clock.set(target)
 
     async def _deliver(self, effects: list[Effect]) -> None:
-        self._show(effects)
+        await self._show(effects)
 
-    def _show(self, effects: list[Effect]) -> None:
+    async def _show(self, effects: list[Effect]) -> None:
         for effect in effects:
             for out in render_effect(effect, self.tz):
                 self.write(out)
+            if isinstance(effect, Post) and effect.key is not None:
+                # Like a platform adapter: a keyed post is on record, so the check that
+                # it went out (bot.announce) finds it and posts nothing twice.
+                await self.core.store.remember_post(effect.key, PLATFORM, "console")

@@ -6,12 +6,14 @@ import asyncio
 import logging
 from collections.abc import Sequence
 
+import aiohttp
 import discord
 
+from adapters.base import StartFailed
 from adapters.discord.client import make_client
 from adapters.discord.components import poll_view
 from adapters.discord.interact import Bridge
-from adapters.discord.logs import withhold_payloads
+from adapters.discord.logs import quiet_voice_warnings, withhold_payloads
 from adapters.discord.send import Sender
 from adapters.discord.translate import PLATFORM
 from bot.effects import Effect
@@ -38,6 +40,7 @@ class DiscordAdapter:
                  sync_commands: bool = True, connect: bool = True, edit_interval: float = 1.0,
                  dm_interval: float = 0.1) -> None:
         withhold_payloads()
+        quiet_voice_warnings()
         shards = app.config.discord
         self.client = make_client(shard_count=shards.shard_count, shard_ids=shards.shard_ids,
                                   members_intent=members_intent)
@@ -59,8 +62,24 @@ class DiscordAdapter:
 
     async def start(self) -> None:
         """Log in (checks the token, publishes commands) and open the gateway in the
-        background; returns once logged in."""
-        await self.client.login(self._token)
+        background; returns once logged in.
+
+        Raises:
+            StartFailed: Discord refused the token, or could not be reached or asked to
+                publish the commands; the client's connection is closed first.
+        """
+        try:
+            await self.client.login(self._token)
+        except discord.LoginFailure as error:
+            await self.client.close()
+            raise StartFailed("Discord refused DISCORD_TOKEN: copy the bot token again from "
+                              "the Discord developer portal (Bot > Reset Token) into "
+                              "DISCORD_TOKEN, then start Roundtable again.") from error
+        except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
+            await self.client.close()
+            raise StartFailed(f"Could not log in to Discord ({describe(error)}): check the "
+                              "network and the bot's setup, then start Roundtable "
+                              "again.") from error
         if self._connect:
             self._gateway = asyncio.create_task(self._run(), name="roundtable-discord-gateway")
 
@@ -94,3 +113,10 @@ class DiscordAdapter:
             discord.HTTPException: A post, or a DM other than to a closed inbox, failed.
         """
         await self.sender.perform(list(effects), wait=True)
+
+
+def describe(error: BaseException) -> str:
+    """An error's type, and Discord's status and code if it has them (never a payload)."""
+    if isinstance(error, discord.HTTPException):
+        return f"{type(error).__name__} {error.status}, code {error.code}"
+    return type(error).__name__

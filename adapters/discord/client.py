@@ -22,8 +22,8 @@ from discord import app_commands
 
 from adapters.discord import votes
 from adapters.discord.commands import RoundtableCommands
-from adapters.discord.components import DYNAMIC_ITEMS
-from adapters.discord.interact import APOLOGY, Bridge, bridge_of
+from adapters.discord.components import DYNAMIC_ITEMS, is_ours
+from adapters.discord.interact import APOLOGY, OLD_VERSION, Bridge, bridge_of
 from adapters.discord.modals import handle_modal
 from adapters.discord.translate import PLATFORM, member_actor, role_ids, spoke_from
 from bot.cards import Card, Text
@@ -58,18 +58,23 @@ class ClientHooks:
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Modal submits are answered from the interaction alone (see ``modals``); a click
-        on a private vote form this process no longer holds is told it expired."""
-        if interaction.type is discord.InteractionType.component:
-            try:
-                await votes.answer_stale_form(interaction)
-            except discord.HTTPException as error:
-                log.warning("could not answer a click (%s)", type(error).__name__)
-            return
-        if interaction.type is not discord.InteractionType.modal_submit:
+        on a private vote form this process no longer holds is told it expired; and a
+        component or modal whose id no handler knows (from an older version) is told so
+        privately, rather than left to fail with "This interaction failed"."""
+        if interaction.type not in (discord.InteractionType.component,
+                                    discord.InteractionType.modal_submit):
             return
         custom_id = str((interaction.data or {}).get("custom_id", ""))
-        if custom_id.startswith("rt:"):
-            await handle_modal(interaction)
+        try:
+            if interaction.type is discord.InteractionType.component:
+                if is_ours(custom_id):
+                    await votes.answer_stale_form(interaction)
+                else:
+                    await self.bridge.reply(interaction, OLD_VERSION)
+            elif not (custom_id.startswith("rt:") and await handle_modal(interaction)):
+                await self.bridge.reply(interaction, OLD_VERSION)
+        except discord.HTTPException as error:
+            log.warning("could not answer an interaction (%s)", type(error).__name__)
 
     async def on_message(self, message: discord.Message) -> None:
         """Count a message or a reply; its text is never seen."""

@@ -126,6 +126,13 @@ class StanceButton(discord.ui.DynamicItem[discord.ui.Button],
 DYNAMIC_ITEMS = (ChoiceButton, PollSelect, OpenForm, StanceButton)
 
 
+def is_ours(custom_id: str) -> bool:
+    """Whether a component's id is one this version answers: a poll component, or a
+    private vote form's (answered by its form, or told the form expired)."""
+    return custom_id.startswith(votes.FORM_PREFIX) or any(
+        item.__discord_ui_compiled_template__.fullmatch(custom_id) for item in DYNAMIC_ITEMS)
+
+
 class PollView(discord.ui.View):
     """A poll's components, answered only through the ``DYNAMIC_ITEMS`` registered at start-up.
 

@@ -22,9 +22,9 @@ from adapters.discord.send import Sender
 from adapters.discord.translate import actor_of, channel_members, role_ids, space_of
 from bot.cards import Card, Text, Tone
 from bot.commands import Command, CreatePoll, IdeasToPoll, MembersSeen, RolesSeen
-from bot.effects import Effect, Reply
+from bot.effects import Effect, Post, Reply
 from bot.errors import RoundtableError
-from bot.model import Actor, SpaceRef
+from bot.model import Actor, PollKind, SpaceRef
 from bot.service import MembersLeft
 from bot.views import message_card
 
@@ -44,6 +44,11 @@ NOT_POSTED = message_card(
     "It is saved, but its message could not be posted here. Check that Roundtable may view "
     "this channel, send messages and embed links; meanwhile people can use /roundtable vote.",
     Tone.WARNING)
+#: A button, select or form from a version of the bot that no longer answers it.
+OLD_VERSION = message_card(
+    "This no longer works",
+    "This button is from an older version of Roundtable and no longer works. Type "
+    "/roundtable polls to see what is open.")
 DONE = Card(title="Done", lines=(Text("Done."),))
 #: At most this many channel members are reported at once (the eligible voters).
 MAX_MEMBERS_SEEN = 5000
@@ -124,13 +129,43 @@ class Bridge:
         replies = [e.card for e in effects if isinstance(e, Reply)
                    and e.to.user_id == str(interaction.user.id)]
         others = [e for e in effects if not (isinstance(e, Reply) and e.card in replies)]
+        for effect in [e for e in others if isinstance(e, Post)]:
+            try:
+                await self.sender.post(effect)
+            except discord.HTTPException as error:
+                log.warning("could not post in a channel (%s)", type(error).__name__)
+                replies = await self.not_posted(effect, error, replies)
         try:
-            await self.sender.perform(others, wait=False)
+            await self.sender.perform([e for e in others if not isinstance(e, Post)],
+                                      wait=False)
         except discord.HTTPException as error:
-            log.warning("could not post in a channel (%s)", type(error).__name__)
-            replies.append(NOT_POSTED)
+            log.warning("could not send (%s)", type(error).__name__)
         for card in replies or [DONE]:
             await self.reply(interaction, card)
+
+    async def not_posted(self, post: Post, error: discord.HTTPException,
+                         replies: list[Card]) -> list[Card]:
+        """The private answers once ``post`` failed: one true thing, never "Your poll is up"
+        beside "I could not post". A new poll's success message is replaced by one saying
+        it is saved but not posted, and what to do."""
+        poll = None
+        if post.key and post.key.startswith("poll:") and post.key[5:].isdigit():
+            poll = await self.store.get_poll(int(post.key[5:]))
+        if poll is None:
+            return [*replies, NOT_POSTED] if NOT_POSTED not in replies else replies
+        kind = "proposal" if poll.spec.kind is PollKind.CONSENT else "poll"
+        if isinstance(error, discord.Forbidden):
+            why = ("I could not post it in this channel: give Roundtable's role View Channel, "
+                   "Send Messages and Embed Links here, then use /roundtable polls.")
+        else:
+            why = ("Discord did not take its message just now: use /roundtable polls to see "
+                   "it.")
+        saved = message_card(f"Your {kind} {poll.ref} is saved, but not posted",
+                             f"Your {kind} {poll.ref} is saved, but {why} People can already "
+                             f"vote with /roundtable vote.", Tone.WARNING)
+        kept = [card for card in replies
+                if not card.title.startswith(("Your poll", "Your proposal"))]
+        return [*kept, saved]
 
     async def reply(self, interaction: discord.Interaction, card: Card,
                     **extra: Any) -> discord.Message | None:

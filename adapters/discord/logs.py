@@ -45,3 +45,24 @@ def withhold_payloads() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, WithholdPayloads) for f in logger.filters):
             logger.addFilter(WithholdPayloads())
+
+
+#: What discord.py says at every start when its optional voice libraries are missing.
+VOICE_WARNING = "voice will NOT be supported"
+
+
+class QuietVoiceWarnings(logging.Filter):
+    """Drops discord.py's start-up warnings that PyNaCl or davey is not installed:
+    Roundtable never uses voice. Every other record passes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False only for the voice-library warnings."""
+        return not (record.levelno == logging.WARNING
+                    and VOICE_WARNING in str(record.msg))
+
+
+def quiet_voice_warnings() -> None:
+    """Install the filter on ``discord.client``, which logs them (once per process)."""
+    logger = logging.getLogger("discord.client")
+    if not any(isinstance(f, QuietVoiceWarnings) for f in logger.filters):
+        logger.addFilter(QuietVoiceWarnings())

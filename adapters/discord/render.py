@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import discord
 
-from adapters.text import chunks, clip
 from bot.cards import Bar, Card, Items, Line, Note, Text, Tone
 
 #: Discord's limits for an embed (characters).
 MAX_TITLE = 256
 MAX_DESCRIPTION = 4096
+#: Discord's limits for one message: embeds, and characters across all of them.
+MAX_EMBEDS = 10
+MAX_MESSAGE = 6000
+CONTINUED = " (continued)"
 BAR_WIDTH = 10
 
 #: Colour is decoration only: the words always say the same thing.
@@ -58,24 +61,107 @@ def line_text(line: Line) -> str:
     return f"-# {text}"
 
 
+def cut_words(text: str, limit: int) -> str:
+    """Text cut to ``limit`` characters at a space, with an ellipsis when something was cut."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    space = max(head.rfind(" "), head.rfind("\n"))
+    if space > limit // 2:
+        head = head[:space]
+    return head.rstrip() + "…"
+
+
+def split_words(text: str, limit: int) -> list[str]:
+    """Text in parts of at most ``limit`` characters, split at spaces, so no word is cut
+    (only a single word longer than the limit is split, which text never holds)."""
+    parts: list[str] = []
+    while len(text) > limit:
+        space = text.rfind(" ", 0, limit + 1)
+        if space <= 0:
+            parts.append(text[:limit])
+            text = text[limit:]
+        else:
+            parts.append(text[:space])
+            text = text[space + 1:]
+    return [*parts, text]
+
+
+def split_rows(rows: list[str], limit: int) -> list[str]:
+    """Rows joined by newlines into as few texts of at most ``limit`` characters as fit,
+    split between rows; a row longer than the limit is split between words."""
+    found: list[str] = []
+    current = ""
+    for row in rows:
+        for part in split_words(row, limit):
+            joined = f"{current}\n{part}" if current else part
+            if current and len(joined) > limit:
+                found.append(current)
+                joined = part
+            current = joined
+    return [*found, current] if current or not found else found
+
+
 def card_embed(card: Card) -> discord.Embed:
-    """A card as one embed: the title, then every line in order (cut to fit)."""
+    """A card as one embed: the title, then every line in order (cut to fit, at a word)."""
     return card_embeds(card, limit=1)[0]
 
 
 def card_embeds(card: Card, limit: int | None = None) -> list[discord.Embed]:
     """A card as embeds: the first with the title, each next one going on where the one
-    before it was full, split between lines. At most ``limit`` embeds; the last is cut.
+    before it was full, split between lines (or, in a very long line, between words). At
+    most ``limit`` embeds; the last is cut at a word.
 
     A private answer can be long (``my-data`` is a person's whole record), and an embed
-    holds only 4,096 characters: this way nothing of it is lost.
+    holds only 4,096 characters: this way nothing of it is lost. A title longer than an
+    embed's 256 characters (a 300-character question) is shortened at a word, and shown
+    whole at the top of the text, so the question is always there to read.
     """
-    body = "\n".join(line_text(line) for line in card.lines)
-    parts = chunks(body.split("\n"), MAX_DESCRIPTION)
+    title = escape(card.title)
+    rows = [row for line in card.lines for row in line_text(line).split("\n")]
+    if len(title) > MAX_TITLE:
+        rows = [f"**{title}**", *rows]
+    parts = split_rows(rows, MAX_DESCRIPTION)
     if limit is not None and len(parts) > limit:
-        parts = [*parts[: limit - 1], clip("\n".join(parts[limit - 1:]), MAX_DESCRIPTION)]
+        rest = "\n".join(parts[limit - 1:])
+        parts = [*parts[: limit - 1], cut_words(rest, MAX_DESCRIPTION)]
     colour = TONE_COLOURS.get(card.tone, discord.Colour.blurple())
-    title = clip(escape(card.title), MAX_TITLE)
-    return [discord.Embed(title=title if n == 0 else clip(f"{title} (continued)", MAX_TITLE),
-                          description=part or None, colour=colour)
+    short = cut_words(title, MAX_TITLE)
+    more = cut_words(title, MAX_TITLE - len(CONTINUED)) + CONTINUED
+    return [discord.Embed(title=short if n == 0 else more, description=part or None,
+                          colour=colour)
             for n, part in enumerate(parts)]
+
+
+def embed_size(embed: discord.Embed) -> int:
+    """The characters of an embed that count towards a message's 6,000."""
+    return len(embed.title or "") + len(embed.description or "")
+
+
+def card_messages(card: Card) -> list[list[discord.Embed]]:
+    """A card as messages: as many embeds in each as Discord allows (10, and 6,000
+    characters across them), then the next message, so a long outcome is posted whole."""
+    messages: list[list[discord.Embed]] = []
+    size = 0
+    for embed in card_embeds(card):
+        if (not messages or len(messages[-1]) >= MAX_EMBEDS
+                or size + embed_size(embed) > MAX_MESSAGE):
+            messages.append([])
+            size = 0
+        messages[-1].append(embed)
+        size += embed_size(embed)
+    return messages
+
+
+def one_message(card: Card) -> list[discord.Embed]:
+    """A card as the embeds of one message (an edit has one message): whole when it fits,
+    else as much as fits, the last embed cut at a word."""
+    messages = card_messages(card)
+    if len(messages) == 1:
+        return messages[0]
+    kept = messages[0]
+    room = MAX_MESSAGE - sum(embed_size(e) for e in kept[:-1]) - len(kept[-1].title or "")
+    last = kept[-1]
+    text = f"{last.description or ''}\n{messages[1][0].description or ''}"
+    last.description = cut_words(text, min(room, MAX_DESCRIPTION))
+    return kept

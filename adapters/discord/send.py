@@ -19,7 +19,7 @@ from typing import Any
 import discord
 
 from adapters.discord.dms import DirectMessages
-from adapters.discord.render import card_embed
+from adapters.discord.render import card_embed, card_messages, one_message
 from adapters.discord.translate import PLATFORM
 from adapters.edits import PostEditor
 from bot.cards import Card
@@ -120,13 +120,20 @@ class Sender:
         return self.views(poll) if poll is not None and poll.is_open else None
 
     async def post(self, effect: Post) -> None:
-        """Post a card in its channel and remember where, if it has a key."""
+        """Post a card in its channel and remember where (its first message), if it has a
+        key. A card longer than one message allows (a long outcome: every reason is shown)
+        goes on in further messages; the components go on the first."""
         channel = self.client.get_partial_messageable(int(effect.space.channel))
         view = await self.view_for(effect.card)
-        kwargs = {"view": view} if view is not None else {}
-        message = await channel.send(embed=card_embed(effect.card), **kwargs)
-        if effect.key:
-            await self.store.remember_post(effect.key, PLATFORM, f"{channel.id}:{message.id}")
+        first: discord.Message | None = None
+        for embeds in card_messages(effect.card):
+            kwargs = {"view": view} if view is not None and first is None else {}
+            message = await channel.send(embeds=embeds, **kwargs)
+            if first is None:
+                first = message
+                if effect.key:
+                    await self.store.remember_post(effect.key, PLATFORM,
+                                                   f"{channel.id}:{message.id}")
 
     async def _edit(self, effect: UpdatePost) -> None:
         ref = await self.store.find_post(effect.key, PLATFORM)
@@ -139,7 +146,7 @@ class Sender:
             # No view once the poll has ended: its buttons go, and the card says why.
             # discord.py leaves the client's allowed_mentions off edits without content.
             await channel.get_partial_message(int(message_id)).edit(
-                embed=card_embed(effect.card), view=view,
+                embeds=one_message(effect.card), view=view,
                 allowed_mentions=discord.AllowedMentions.none())
         except (discord.NotFound, discord.Forbidden) as error:
             # The message or channel is gone, or the bot may no longer see it: trying again

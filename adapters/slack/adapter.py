@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import re
 from collections.abc import Sequence
 from typing import Literal
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 
+from adapters.base import StartFailed
 from adapters.slack.client import DEFAULT_API_URL, Sleep, make_client, quiet_logger
 from adapters.slack.context import Context
-from adapters.slack.directory import Directory
+from adapters.slack.directory import Directory, api_error
 from adapters.slack.events import Events
+from adapters.slack.http import verified_web_app
 from adapters.slack.listeners import Listeners
 from adapters.slack.sender import Sender
 from bot.effects import Effect
@@ -23,6 +28,13 @@ from bot.service import Roundtable
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+#: auth.test answers that mean the bot token is wrong, revoked or of a deleted app.
+BAD_TOKEN = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked",
+                       "token_expired"})
+
+
+async def _ack_only() -> None:
+    """An event nothing here listens for: acked (200), so Slack does not count a failure."""
 
 
 class SlackAdapter:
@@ -68,22 +80,55 @@ class SlackAdapter:
         context = Context(core, self.sender, self.directory)
         Listeners(context).register(self.bolt)
         Events(context).register(self.bolt)
+        self.bolt.event(re.compile(".*"))(_ack_only)  # last: only what nothing else takes
+        self._secret = signing_secret or ""
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
         #: Never set: Socket Mode reconnects by itself and HTTP mode keeps listening.
         self.ended = asyncio.Event()
 
     def web_app(self) -> web.Application:
-        """The aiohttp application that answers Slack's HTTP requests."""
-        return self.bolt.web_app(path=EVENTS_PATH, port=self.port)
+        """The aiohttp application that answers Slack's HTTP requests (signature first)."""
+        return verified_web_app(self.bolt, self._secret, EVENTS_PATH)
+
+    async def check_token(self) -> None:
+        """Ask Slack whether the bot token works (``auth.test``), before connecting.
+
+        Raises:
+            StartFailed: Slack refused the token; the message says where the right one is.
+        """
+        try:
+            await self.client.auth_test()
+        except SlackApiError as error:
+            code = api_error(error)
+            if code not in BAD_TOKEN:
+                raise
+            raise StartFailed(
+                f"Slack refused SLACK_BOT_TOKEN ({code}). Set SLACK_BOT_TOKEN to the app's Bot "
+                "User OAuth Token (xoxb-...): at https://api.slack.com/apps pick the app, then "
+                "OAuth & Permissions (install the app to the workspace there if it shows no "
+                "token).") from None
 
     async def start(self) -> None:
-        """Connect (Socket Mode) or start listening (HTTP); return once running."""
+        """Connect (Socket Mode) or start listening (HTTP); return once running.
+
+        Raises:
+            StartFailed: Slack refused the bot token, or HTTP mode's port is in use.
+        """
+        await self.check_token()
         if self.mode == "http":
             self._runner = web.AppRunner(self.web_app(), access_log=None)
             await self._runner.setup()
             site = web.TCPSite(self._runner, self.host, self.port)
-            await site.start()
+            try:
+                await site.start()
+            except OSError as error:
+                await self._runner.cleanup()
+                self._runner = None
+                if error.errno != errno.EADDRINUSE:
+                    raise
+                raise StartFailed(f"port {self.port} is in use: set [slack] port to a free one "
+                                  "or stop the other program") from None
             server = site._server  # aiohttp keeps the bound sockets here
             if server is not None and server.sockets:
                 self.port = server.sockets[0].getsockname()[1]

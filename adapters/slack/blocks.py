@@ -137,11 +137,20 @@ def fit(blocks: list[Block], limit: int) -> list[Block]:
 
 
 def fallback_text(card: Card, tz: str) -> str:
-    """The message's ``text``: what notifications and screen readers show, escaped."""
+    """The message's ``text``: what notifications and screen readers show, escaped.
+
+    Everything the card says in words: its text, its lists (a poll's options, a
+    record's months) and each chart row's figure, never the drawn bar.
+    """
     parts = [card.title]
-    for line in card.lines[:3]:
+    for line in card.lines:
         if isinstance(line, Text):
             parts.append(line.text)
+        elif isinstance(line, Items):
+            parts.append("; ".join(f"{n}. {item}" if line.numbered else item
+                                   for n, item in enumerate(line.items, start=1)))
+        elif isinstance(line, Bar):
+            parts.append(f"{line.label}: {line.figure}")
         elif isinstance(line, Note):
             parts.append(note_plain(line, tz))
     return clip(escape(" — ".join(parts)), TEXT_MAX)

@@ -40,7 +40,9 @@ class _Quiet(logging.Filter):
         message = record.getMessage()
         if message.startswith("Unhandled request"):
             record.msg, record.args = "Unhandled Slack request (body not logged)", ()
-        elif record.exc_info or "body" in message.lower() or "payload" in message.lower():
+        elif (record.exc_info or "body" in message.lower() or "payload" in message.lower()
+              or "responded" in message.lower()):
+            # e.g. Bolt's "Failed to authorize ... The server responded with: {...}"
             # Keep that something failed, not what it carried.
             kind = record.exc_info[0].__name__ if record.exc_info and record.exc_info[0] else ""
             record.msg, record.args = f"Slack library reported a problem {kind}".strip(), ()

@@ -33,7 +33,7 @@ from adapters.slack.translate import (
 from bot.commands import CastVote, CreatePoll
 from bot.errors import BadInput, RoundtableError
 from bot.grammar import parse
-from bot.model import Actor, Poll
+from bot.model import Actor, Poll, PollStatus
 from bot.polls import parse_ballot
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,31 @@ COMMAND = "/roundtable"
 _FORM_VERBS = {"poll": "choice", "propose": "consent", "proposal": "consent"}
 _FORM_KINDS = frozenset({"choice", "multi", "ranked", "score", "dots"})
 CLOSED_FORM = "This poll has closed, so your vote was not counted. Close the form with Cancel."
+CANCELLED_FORM = ("This poll was cancelled, so your vote was not counted. Close the form with "
+                  "Cancel.")
+NO_SUCH_POLL = ("There is no such poll here: it may have been deleted, or the button is from "
+                "another workspace. Type /roundtable polls to see the open ones.")
+UNREADABLE_FORM = ("That form could not be read, so nothing was changed. Please open it again "
+                   "(type /roundtable, or press Vote on the poll) and send it once more.")
+
+
+class _UnreadableForm(Exception):
+    """A form whose hidden ``private_metadata`` is not what this app put there."""
+
+
+def _metadata(view: dict[str, Any]) -> dict[str, Any]:
+    """A form's hidden data (what this app put in ``private_metadata``).
+
+    Raises:
+        _UnreadableForm: It is not a JSON object (a forged or foreign form).
+    """
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        raise _UnreadableForm() from None
+    if not isinstance(meta, dict):
+        raise _UnreadableForm()
+    return meta
 
 
 def _form_wanted(text: str, words: list[str], team: str, user: str, channel: str,
@@ -174,10 +199,17 @@ class Listeners:
 
         await self.ctx.guarded(team, user, channel, work)
 
-    async def _vote(self, team: str, user: str, poll_id: int, choices: tuple[str, ...]) -> None:
+    async def _say(self, team: str, user: str, channel: str, text: str) -> None:
+        """A private note to the person where they are (by DM when there is no channel)."""
+        await self.sender.perform([self.core.error_reply(
+            Actor(PLATFORM, team, user), space(team, channel or user), BadInput(text))])
+
+    async def _vote(self, team: str, user: str, poll_id: int, choices: tuple[str, ...],
+                    channel: str = "") -> None:
         poll = await self._open_poll(team, poll_id)
         if poll is None:
-            raise LookupError("poll not found")
+            await self._say(team, user, channel, NO_SUCH_POLL)
+            return
         actor = await self.ctx.actor(team, user, poll.space.channel)
         if await self.ctx.sync(actor, poll.space):
             await self.ctx.run(CastVote(actor, poll.space, poll=poll.number, choices=choices))
@@ -188,7 +220,7 @@ class Listeners:
         team, user, channel = self._bare(body)
         _, _, poll_id, number = action["action_id"].split(":")
         await self.ctx.guarded(team, user, channel,
-                           lambda: self._vote(team, user, int(poll_id), (number,)))
+                               lambda: self._vote(team, user, int(poll_id), (number,), channel))
 
     async def on_multi(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         """"Send my picks" on a multi poll: a vote for the ticked options."""
@@ -196,7 +228,8 @@ class Listeners:
         team, user, channel = self._bare(body)
         poll_id = int(action["action_id"].rsplit(":", 1)[1])
         picks = read_ticks(body.get("state") or {}, poll_id)
-        await self.ctx.guarded(team, user, channel, lambda: self._vote(team, user, poll_id, picks))
+        await self.ctx.guarded(team, user, channel,
+                               lambda: self._vote(team, user, poll_id, picks, channel))
 
     async def on_other_action(self, ack: Any) -> None:
         """Ticking a checkbox and the like: nothing to do until the person sends."""
@@ -207,7 +240,13 @@ class Listeners:
     async def on_create(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
         """The new-poll form: field errors go back into the form; otherwise the poll opens."""
         team, user = team_of(body), user_of(body)
-        channel = str(json.loads(view.get("private_metadata") or "{}").get("channel", ""))
+        try:
+            channel = str(_metadata(view).get("channel", ""))
+        except _UnreadableForm:
+            await ack()
+            await self.ctx.guarded(team, user, "", lambda: self._say(team, user, "",
+                                                                     UNREADABLE_FORM))
+            return
         where = space(team, channel)
         try:
             command = read_create(view["state"]["values"], Actor(PLATFORM, team, user), where)
@@ -232,7 +271,13 @@ class Listeners:
     async def on_vote_form(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
         """The voting form: a ballot the core cannot read goes back with the field marked."""
         team, user = team_of(body), user_of(body)
-        meta = json.loads(view.get("private_metadata") or "{}")
+        try:
+            meta = _metadata(view)
+        except _UnreadableForm:
+            await ack()
+            await self.ctx.guarded(team, user, "", lambda: self._say(team, user, "",
+                                                                     UNREADABLE_FORM))
+            return
         channel = str(meta.get("channel", ""))
         try:
             poll = await self._open_poll(team, int(meta.get("poll", 0)))
@@ -241,7 +286,8 @@ class Listeners:
             if poll is not None and not poll.is_open:
                 # Said in the form, which stays open: a message in the channel would be
                 # missed by someone voting from the Home tab.
-                raise BadInput(CLOSED_FORM)
+                raise BadInput(CANCELLED_FORM if poll.status is PollStatus.CANCELLED
+                               else CLOSED_FORM)
             if poll is not None:
                 parse_ballot(poll.spec, choices)
         except BadInput as error:

@@ -27,6 +27,7 @@ from adapters.slack.blocks import Block, card_blocks, fallback_text
 from adapters.slack.directory import api_error
 from adapters.slack.poll_blocks import poll_blocks
 from adapters.slack.translate import PLATFORM, user_of_member
+from bot.announce import is_confirmation, not_posted_yet
 from bot.cards import Card
 from bot.effects import DirectMessage, Effect, Post, Reply, UpdatePost
 from bot.model import SpaceRef
@@ -126,10 +127,22 @@ class Sender:
         """
         edits: list[asyncio.Future[None]] = []
         dms = [e for e in effects if isinstance(e, DirectMessage)]
+        card_failed = False
         for effect in effects:
-            if isinstance(effect, Post):
+            if isinstance(effect, Post) and (effect.key or "").startswith("poll:"):
+                try:
+                    await self.post(effect)
+                except Exception as error:
+                    # The poll is saved; its ANNOUNCE job posts the card later. Say so,
+                    # rather than "nothing was changed", which would lead to a duplicate.
+                    log.warning("a new poll's card was not posted (%s); it will be retried",
+                                type(error).__name__)
+                    card_failed = True
+            elif isinstance(effect, Post):
                 await self.post(effect)
             elif isinstance(effect, Reply):
+                if card_failed and is_confirmation(effect.card):
+                    effect = Reply(effect.to, effect.space, not_posted_yet(effect.card))
                 await self.reply(effect)
             elif isinstance(effect, UpdatePost):
                 future = self.update(effect)

@@ -9,6 +9,7 @@ from bot.commands import CreatePoll, MembersSeen
 from bot.effects import Post
 from bot.model import Actor, SpaceRef
 from bot.timing import BACKOFF, MAX_ATTEMPTS, Timekeeper
+from tests.conftest import as_posted
 
 SPACE = SpaceRef("console", "local", "playground")
 ALICE = Actor("console", "local", "alice", "alice", frozenset({"facilitator"}))
@@ -17,7 +18,8 @@ ALICE = Actor("console", "local", "alice", "alice", frozenset({"facilitator"}))
 class FlakyChannel:
     """A fake platform that fails the first ``failures`` sends, recording what got through."""
 
-    def __init__(self, failures: int) -> None:
+    def __init__(self, store, failures: int) -> None:
+        self.store = store
         self.failures = failures
         self.sent: list = []
         self.tries = 0
@@ -27,18 +29,22 @@ class FlakyChannel:
         if self.tries <= self.failures:
             raise ConnectionError("platform unavailable")
         self.sent.extend(effects)
+        for effect in effects:  # keyed posts on record, as adapters keep them
+            if isinstance(effect, Post) and effect.key is not None:
+                await self.store.remember_post(effect.key, effect.space.platform, "posted")
 
 
 async def _poll_closing_in(core, hours: int) -> None:
     await core.handle(MembersSeen(ALICE, SPACE, (ALICE,)))
-    effects = await core.handle(CreatePoll(ALICE, SPACE, question="Tea?", options=("Yes", "No"),
-                                           closes=f"{hours}h", no_remind=True))
+    effects = await as_posted(core, await core.handle(CreatePoll(
+        ALICE, SPACE, question="Tea?", options=("Yes", "No"), closes=f"{hours}h",
+        no_remind=True)))
     assert isinstance(effects[0], Post)
 
 
 async def test_failed_delivery_is_retried_with_backoff_and_sent_once(core, clock, caplog):
     await _poll_closing_in(core, 1)
-    channel = FlakyChannel(failures=2)
+    channel = FlakyChannel(core.store, failures=2)
     keeper = Timekeeper(core, channel.deliver, worker="w1")
     clock.advance(timedelta(hours=1))
     await keeper.run_due(clock.now())
@@ -63,7 +69,7 @@ async def test_failed_delivery_is_retried_with_backoff_and_sent_once(core, clock
 async def test_a_job_that_never_gets_through_is_recorded_as_failed(core, clock, caplog):
     caplog.set_level(logging.WARNING)
     await _poll_closing_in(core, 1)
-    channel = FlakyChannel(failures=10**6)
+    channel = FlakyChannel(core.store, failures=10**6)
     keeper = Timekeeper(core, channel.deliver, worker="w1")
     clock.advance(timedelta(hours=1))
     for _ in range(MAX_ATTEMPTS + 3):

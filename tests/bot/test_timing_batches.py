@@ -10,6 +10,7 @@ from bot.effects import DirectMessage, Post, UpdatePost
 from bot.model import Actor, SpaceRef
 from bot.timing import Timekeeper
 from storage import SqlStore, make_engine
+from tests.conftest import as_posted
 from tests.storage.helpers import StatementLog, rows
 
 PEOPLE = [Actor("console", "local", name, name) for name in ("alice", "bob", "carol")]
@@ -22,27 +23,34 @@ def space(n: int) -> SpaceRef:
 async def _polls(core, count: int, closes: str = "30m", remind: str | None = None) -> None:
     for n in range(count):
         await core.handle(MembersSeen(PEOPLE[0], space(n), tuple(PEOPLE)))
-        await core.handle(CreatePoll(PEOPLE[0], space(n), question=f"Lunch in room {n}?",
-                                     options=("Soup", "Salad"), closes=closes,
-                                     remind=remind, no_remind=remind is None))
+        await as_posted(core, await core.handle(CreatePoll(
+            PEOPLE[0], space(n), question=f"Lunch in room {n}?", options=("Soup", "Salad"),
+            closes=closes, remind=remind, no_remind=remind is None)))
         await core.handle(CastVote(PEOPLE[1], space(n), poll=1, choices=("Soup",)))
 
 
 class Recorder:
-    def __init__(self) -> None:
+    """A platform that takes everything, and keeps keyed posts on record as adapters do."""
+
+    def __init__(self, store, remember: bool = True) -> None:
         self.sent: list = []
+        self.store = store if remember else None
 
     async def deliver(self, effects) -> None:
         self.sent.extend(effects)
+        for effect in effects if self.store is not None else ():
+            if isinstance(effect, Post) and effect.key is not None:
+                await self.store.remember_post(effect.key, effect.space.platform, "posted")
 
 
 async def test_many_polls_closing_together_each_close_once_with_a_few_statements(core, clock):
     await _polls(core, 30)
     clock.advance(timedelta(minutes=30))
-    channel = Recorder()
+    channel = Recorder(core.store, remember=False)  # its own writes would be counted below
     log = StatementLog(core.store.engine)
-    # Nudge sweeps fall due an hour after opening; only the 30 closings are due now.
-    assert await Timekeeper(core, channel.deliver).run_due(clock.now()) == 30
+    # Nudge sweeps fall due an hour after opening; only the 30 closings are due now, and
+    # the 30 checks that each card went out (which find them posted and send nothing).
+    assert await Timekeeper(core, channel.deliver).run_due(clock.now()) == 60
     outcomes = [e for e in channel.sent if isinstance(e, Post) and "Outcome" in e.card.title]
     assert sorted(e.space.channel for e in outcomes) == sorted(f"room{n}" for n in range(30))
     assert all("Soup wins" in " ".join(getattr(x, "text", "") for x in e.card.lines)
@@ -57,7 +65,7 @@ async def test_many_polls_closing_together_each_close_once_with_a_few_statements
 async def test_reminders_due_together_reach_each_non_voter(core, clock):
     await _polls(core, 5, closes="80m", remind="1h")
     clock.advance(timedelta(minutes=20))
-    channel = Recorder()
+    channel = Recorder(core.store)
     await Timekeeper(core, channel.deliver).run_due(clock.now())
     dms = [e for e in channel.sent if isinstance(e, DirectMessage)]
     # bob voted everywhere; alice and carol are reminded in each of the five rooms.
@@ -79,7 +87,7 @@ async def test_one_poll_that_cannot_be_counted_does_not_hold_back_the_others(cor
         return original(poll, *args)
 
     monkeypatch.setattr(core.groups, "_decide", decide)
-    channel = Recorder()
+    channel = Recorder(core.store)
     await Timekeeper(core, channel.deliver, worker="w").run_due(clock.now())
     closed = {e.space.channel for e in channel.sent if isinstance(e, Post)}
     assert closed == {"room0", "room2"}
@@ -95,7 +103,7 @@ async def test_an_extend_in_another_process_wins_over_a_stale_copy(core, clock, 
     finally:
         await other.close()
     clock.advance(timedelta(minutes=30))
-    channel = Recorder()
+    channel = Recorder(core.store)
     await Timekeeper(core, channel.deliver).run_due(clock.now())
     assert not [e for e in channel.sent if "Outcome" in getattr(e.card, "title", "")]
     assert (await core.store.get_poll(poll.id)).is_open
@@ -106,7 +114,7 @@ async def test_a_slow_delivery_renews_its_claim_and_marks_progress(core, clock):
     clock.advance(timedelta(minutes=30))
     seconds = [0.0]
     taken_over: list[int] = []
-    other = Recorder()
+    other = Recorder(core.store)
 
     async def slow(effects) -> None:
         # Each delivery takes half the lease, in real time and on the clock.
@@ -119,7 +127,8 @@ async def test_a_slow_delivery_renews_its_claim_and_marks_progress(core, clock):
 
     keeper = Timekeeper(core, slow, worker="slow", lease=timedelta(seconds=60),
                         monotonic=lambda: seconds[0])
-    assert await keeper.run_due(clock.now()) == 4
+    # Four closings, and four checks that the cards went out (finding them, sending nothing).
+    assert await keeper.run_due(clock.now()) == 8
     assert taken_over == [0] and other.sent == []
     assert len(await core.store.decisions()) == 4
 
@@ -162,7 +171,7 @@ async def test_a_recurring_check_in_keeps_one_job_row(driver, core):
 async def test_finished_jobs_are_pruned_after_a_month(core, clock):
     await _polls(core, 1)
     clock.advance(timedelta(minutes=30))
-    keeper = Timekeeper(core, Recorder().deliver)
+    keeper = Timekeeper(core, Recorder(core.store).deliver)
     await keeper.run_due(clock.now())
     assert await rows(core.store.engine, "SELECT count(*) FROM job WHERE kind = 'close'") == [(1,)]
     clock.advance(timedelta(days=31))

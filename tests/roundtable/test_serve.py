@@ -144,3 +144,60 @@ async def test_a_connection_that_ends_on_its_own_stops_the_bot(core, store, cloc
     discord.ended.set()  # e.g. Discord refused the token or an intent
     assert await asyncio.wait_for(running, timeout=10) is False
     assert slack.events == ["start", "stop"] and discord.events == ["start", "stop"]
+
+
+class NeverConnects(FakeAdapter):
+    """An adapter whose start never finishes (e.g. Socket Mode still connecting)."""
+
+    def __init__(self, platform: str) -> None:
+        super().__init__(platform)
+        self.starting = asyncio.Event()
+
+    async def start(self) -> None:
+        self.events.append("start")
+        self.starting.set()
+        await asyncio.Event().wait()
+
+
+async def test_stop_while_an_adapter_is_still_connecting_stops_cleanly(core, store, clock):
+    app = App(config=Config(), store=store, core=core, clock=clock)
+    slack, hanging = FakeAdapter("slack"), NeverConnects("discord")
+    said: list[str] = []
+    stop = asyncio.Event()
+    running = asyncio.create_task(serve(app, [slack, hanging], stop,
+                                        on_running=lambda: said.append("running")))
+    await asyncio.wait_for(hanging.starting.wait(), timeout=10)
+    stop.set()  # Ctrl+C or SIGTERM
+    assert await asyncio.wait_for(running, timeout=10) is True
+    assert said == []  # never claimed to be running
+    assert slack.events == ["start", "stop"] and hanging.events == ["start", "stop"]
+
+
+async def test_running_is_announced_only_once_every_adapter_has_started(core, store, clock):
+    app = App(config=Config(), store=store, core=core, clock=clock)
+    slack, discord = FakeAdapter("slack"), FakeAdapter("discord")
+    said: list[tuple[list[str], list[str]]] = []
+    stop = asyncio.Event()
+
+    def on_running() -> None:
+        said.append((list(slack.events), list(discord.events)))
+        stop.set()
+
+    assert await asyncio.wait_for(serve(app, [slack, discord], stop, on_running=on_running),
+                                  timeout=10) is True
+    assert said == [(["start"], ["start"])]
+
+
+async def test_an_adapter_that_cannot_start_is_not_announced(core, store, clock):
+    from adapters.base import StartFailed
+
+    class PortTaken(FakeAdapter):
+        async def start(self) -> None:
+            raise StartFailed("port 3000 is in use")
+
+    app = App(config=Config(), store=store, core=core, clock=clock)
+    said: list[str] = []
+    with pytest.raises(StartFailed):
+        await serve(app, [PortTaken("slack")], asyncio.Event(),
+                    on_running=lambda: said.append("running"))
+    assert said == []

@@ -39,14 +39,13 @@ async def test_stale_claim_can_be_taken_over(store: SqlStore) -> None:
 
 async def test_finish_close_shreds_and_logs(engine, store: SqlStore) -> None:
     poll = await _voted_poll(store)
-    before = {row[0] for row in await rows(engine, "SELECT id FROM ballot")}
     assert await store.claim_close(poll.id, LATER, T0)
     assert await store.finish_close(poll.id, decision(poll.number))
 
     assert await rows(engine, "SELECT id FROM ballot WHERE poll_id = :p", p=poll.id) == []
-    ballots = await rows(engine, "SELECT id FROM closed_ballot WHERE poll_id = :p", p=poll.id)
+    ballots = await rows(engine, "SELECT ballot FROM closed_ballot WHERE poll_id = :p",
+                         p=poll.id)
     assert len(ballots) == 3
-    assert not before & {ballot_id for (ballot_id,) in ballots}  # every id is fresh
     assert sorted(b for _, b in await store.ballots(poll.id)) == [
         '{"p":[0]}',
         '{"p":[1]}',

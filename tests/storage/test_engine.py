@@ -52,35 +52,6 @@ async def test_ballot_and_participation_carry_nothing_extra(tmp_path: Path) -> N
     assert columns["participation"] == {"poll_id", "member"}
 
 
-async def test_start_adds_columns_an_older_version_lacked(tmp_path: Path) -> None:
-    store = await _started(tmp_path / "rt.db")
-    poll = await store.create_poll(SPACE, "c", spec(), b"s", T0)
-    await store.close()
-    raw = sqlite3.connect(tmp_path / "rt.db")
-    try:
-        raw.execute("ALTER TABLE poll DROP COLUMN reminders")  # as the first version made it
-        raw.commit()
-    finally:
-        raw.close()
-
-    store = await _started(tmp_path / "rt.db")
-    loaded = await store.get_poll(poll.id)
-    await store.close()
-    assert loaded is not None and loaded.spec.reminders == ()
-
-
-async def test_start_refuses_a_column_it_cannot_add(tmp_path: Path) -> None:
-    raw = sqlite3.connect(tmp_path / "rt.db")
-    try:
-        raw.execute("CREATE TABLE member_setting (timezone VARCHAR)")
-    finally:
-        raw.close()
-    store = SqlStore(make_engine(sqlite_url(tmp_path / "rt.db")))
-    with pytest.raises(RuntimeError, match="member_setting table lacks the column member"):
-        await store.start()
-    await store.close()
-
-
 async def test_sqlite_pragmas(tmp_path: Path) -> None:
     engine = make_engine(sqlite_url(tmp_path / "rt.db"))
     async with engine.connect() as conn:

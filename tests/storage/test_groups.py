@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
 
 from bot.errors import BadInput, PollClosed
 from bot.model import Group, PollKind, Rule
-from storage import SqlStore, make_engine
+from storage import SqlStore
 from tests.storage.helpers import (
     OTHER_SPACE,
     SPACE,
@@ -21,7 +19,6 @@ from tests.storage.helpers import (
     decision,
     rows,
     spec,
-    sqlite_url,
     tag,
 )
 
@@ -176,24 +173,3 @@ async def test_polls_keep_their_rule(store: SqlStore) -> None:
     fresh = await SqlStore(store.engine).find_poll(SPACE, made.number)
     assert fresh is not None
     assert (fresh.spec.rule, fresh.spec.quorum_each) == (Rule.PARITY, 50.0)
-
-
-async def test_start_adds_the_group_columns_to_an_older_database(tmp_path: Path) -> None:
-    store = SqlStore(make_engine(sqlite_url(tmp_path / "rt.db")))
-    await store.start()
-    await store.create_poll(SPACE, "c", spec(), b"s", T0)
-    await store.close()
-    raw = sqlite3.connect(tmp_path / "rt.db")
-    try:
-        for table, column in (("poll", "rule"), ("poll", "quorum_each"),
-                              ("ballot", "voter_groups")):
-            raw.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-        raw.commit()
-    finally:
-        raw.close()
-
-    again = SqlStore(make_engine(sqlite_url(tmp_path / "rt.db")))
-    await again.start()
-    poll = await again.find_poll(SPACE, 1)
-    await again.close()
-    assert poll is not None and poll.spec.rule is Rule.MAJORITY and poll.spec.quorum_each is None

@@ -46,6 +46,8 @@ async def slack(core, fake, waits):
     # Edits of one message wait a second between them; tests of that set their own clock.
     adapter.sender.update_interval = 0
     await adapter.start()
+    # Start-up checks the token (auth.test); tests look at what requests cause.
+    fake.calls.clear()
     yield adapter
     await adapter.stop()
 

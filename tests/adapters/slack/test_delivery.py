@@ -197,3 +197,26 @@ async def test_an_app_wide_dm_error_fails_the_job_and_marks_nobody(slack, store,
     assert await store.unreachable_since({"slack:T1:U2"}) == {}
     assert slack.sender.unreachable == 0
     assert "messages_tab_disabled" in caplog.text  # the operator can tell what to fix
+
+
+async def test_a_poll_whose_card_cannot_be_posted_is_told_the_truth_and_posted_later(
+        slack, send, fake: FakeSlack, clock, core):
+    # Slack keeps refusing the card: the poll is saved, and the person is told so — never
+    # "nothing was changed, please try again", which would make a second poll.
+    fake.errors["chat.postMessage"] = "ratelimited"
+    await send.command('poll "Where?" "Library" "Park"')
+    told = " ".join(texts(blocks_of(c)) for c in fake.of("chat.postEphemeral"))
+    assert "Your poll #1 is saved, but not posted yet" in told
+    assert "Nothing was changed" not in told and "is up" not in told
+    assert (await core.store.find_poll(SPACE, 1)) is not None
+    # Slack takes messages again: the check posts the card from the database, once.
+    del fake.errors["chat.postMessage"]
+    clock.advance(timedelta(minutes=1))
+    await Timekeeper(core, slack.deliver, worker="test").run_due(clock.now())
+    cards = [c for c in fake.of("chat.postMessage") if c.args["channel"] == "C1"
+             and "Where?" in texts(blocks_of(c))]
+    assert len(cards) == 2  # the refused try, and the one that got through
+    clock.advance(timedelta(hours=1))
+    await Timekeeper(core, slack.deliver, worker="test").run_due(clock.now())
+    assert len([c for c in fake.of("chat.postMessage") if c.args["channel"] == "C1"
+                and "Where?" in texts(blocks_of(c))]) == 2

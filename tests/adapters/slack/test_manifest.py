@@ -43,3 +43,14 @@ def test_manifest_has_exactly_the_scopes_events_and_command_used():
     for setting in ("home_tab_enabled: true", "socket_mode_enabled: true", "is_enabled: true",
                     "should_escape: true"):
         assert setting in text
+
+
+def test_people_can_type_in_the_apps_messages_tab_as_the_docs_say():
+    # docs/slack.md: in a direct message with the app, help, my-data... work; a read-only
+    # Messages tab would not let anyone type them.
+    text = MANIFEST.read_text()
+    assert "messages_tab_enabled: true" in text
+    assert "messages_tab_read_only_enabled: false" in text
+    docs = (MANIFEST.parent / "docs" / "slack.md").read_text()
+    assert "In a direct message" in docs and "my-data" in docs
+    assert "read-only" not in docs.lower() or "not read-only" in docs.lower()
