@@ -9,10 +9,40 @@ owns the effect's space or member.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
 from bot.effects import DirectMessage, Effect
+
+T = TypeVar("T")
+
+#: Told of each error a platform's API answered with, as (platform, code): a Slack error
+#: string, a Discord HTTP status. Codes only, never a payload, a person or a place. The
+#: App passes its own (``roundtable.ops``) when metrics are on.
+ApiErrorHook = Callable[[str, str], None]
+
+
+def ignore_api_error(platform: str, code: str) -> None:
+    """The hook when nothing counts platform API errors."""
+
+
+def counting_api_errors(call: Callable[..., Awaitable[T]], platform: str,
+                        code_of: Callable[[Exception], str | None],
+                        record: ApiErrorHook) -> Callable[..., Awaitable[T]]:
+    """``call`` (a platform client's one request method), telling ``record`` the code of
+    each error it raises (``code_of`` None: not an API error, not counted); the error
+    still propagates."""
+
+    async def counted(*args: Any, **kwargs: Any) -> T:
+        try:
+            return await call(*args, **kwargs)
+        except Exception as error:
+            code = code_of(error)
+            if code is not None:
+                record(platform, code)
+            raise
+
+    return counted
 
 
 class StartFailed(Exception):

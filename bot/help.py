@@ -165,6 +165,39 @@ TOPICS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 }
 
 
+#: command -> what it does, in a few words, for the overview (``help`` alone).
+SUMMARIES: dict[str, str] = {
+    "poll": "start a poll",
+    "propose": "put a proposal to the group (agree, abstain, disagree, block)",
+    "vote": "vote on a poll or proposal, or change your vote",
+    "polls": "list the open polls here",
+    "results": "see a poll's results",
+    "close": "end a poll now and post its outcome",
+    "cancel": "end a poll without counting it",
+    "decisions": "the log of decisions taken here",
+    "more-time": "ask privately for a poll to stay open longer",
+    "extend": "move a poll's closing time later",
+    "schedule": "set up a recurring check-in or poll (facilitators)",
+    "schedules": "list the recurring check-ins and polls",
+    "unschedule": "stop a recurring check-in or poll",
+    "timezone": "show or set your own time zone",
+    "say": "count a message in the channel (playground only)",
+    "balance": "the balance of voices between groups",
+    "me": "your own record here, privately",
+    "nudges": "turn private nudges on or off",
+    "payments": "say whether you want involvement payments",
+    "my-data": "everything stored about you, privately",
+    "forget-me": "erase everything stored about you",
+    "group": "declare groups, join or leave them",
+    "groups": "the groups here and how many are in each",
+    "facilitator": "name or remove a facilitator",
+    "facilitators": "who facilitates here",
+    "respond": "answer the reasons given on a closed proposal",
+    "ideas": "collect ideas anonymously, then turn chosen ones into a poll",
+    "idea": "add an idea to an ideas round, anonymously",
+}
+
+
 def help_card(topic: str | None, extra: dict[str, str] | None = None) -> Card:
     """Help on everything, or on one command.
 
@@ -188,13 +221,13 @@ def help_card(topic: str | None, extra: dict[str, str] | None = None) -> Card:
         if examples:
             lines.append(Items(tuple(examples), numbered=False))
         return Card(title=f"Help: {key}", lines=tuple(lines))
-    items = [f"{name} — {usage}" for name, (usage, _, _) in TOPICS.items() if usage]
+    items = [f"{name} — {SUMMARIES[name]}" for name, (usage, _, _) in TOPICS.items() if usage]
     items += [f"{name} — {text}" for name, text in (extra or {}).items()]
     return Card(
         title="What you can do",
         lines=(
             Items(tuple(items), numbered=False),
-            Text("Type help and a command for details, e.g. help poll. Also: help anonymity, "
-                 "help ties, help rules."),
+            Text("Type help and a command to see how to write it, e.g. help poll. Also: "
+                 "help anonymity, help ties, help rules."),
         ),
     )

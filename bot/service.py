@@ -317,7 +317,7 @@ class Roundtable:
             # Its closing time has passed even if the count has not run yet.
             raise PollClosed(f"Poll {poll.ref} closed at its closing time, so it is not taking "
                              "votes any more. Its outcome will be posted here.")
-        ballot = parse_ballot(poll.spec, cmd.choices)
+        ballot = parse_ballot(poll.spec, cmd.choices, poll.ref)
         salt = await self.store.poll_salt(poll.id)
         if salt is None:
             raise PollClosed()

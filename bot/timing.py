@@ -50,6 +50,9 @@ BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10),
 MAX_ATTEMPTS = len(BACKOFF) + 1
 
 Deliver = Callable[[list[Effect]], Awaitable[None]]
+#: Told of each job run: its kind, its lag (seconds from due to run) and the outcome:
+#: "delivered", "nothing" (no effects), "retry" or "failed" (given up).
+Observe = Callable[[str, float, str], None]
 
 
 def poll_jobs(spec: PollSpec, now: datetime) -> list[NewJob]:
@@ -87,12 +90,14 @@ class Timekeeper:
         platforms: The platforms ``deliver`` can reach; only their jobs are claimed, so
             processes running different platforms on one database leave each other's
             work alone. None (the playground, tests): every job.
+        observe: Told of each job run (for metrics, ``roundtable.ops``); None: nobody.
     """
 
     def __init__(self, core: Roundtable, deliver: Deliver, worker: str | None = None,
                  batch: int = BATCH, lease: timedelta = LEASE,
                  monotonic: Callable[[], float] = time.monotonic,
-                 platforms: Collection[str] | None = None) -> None:
+                 platforms: Collection[str] | None = None,
+                 observe: Observe | None = None) -> None:
         self.core = core
         self.store = core.store
         self.runner = JobRunner(core)
@@ -103,6 +108,7 @@ class Timekeeper:
         self._monotonic = monotonic
         self.platforms = tuple(sorted(platforms)) if platforms is not None else None
         self._pruned_at: datetime | None = None
+        self._observe = observe
 
     async def run_due(self, now: datetime) -> int:
         """Run every job due at ``now``; return how many ran (including failures).
@@ -197,8 +203,11 @@ class Timekeeper:
                 if effects:
                     await self.deliver(effects)
                 finished.add(job, follow)
+                outcome = "delivered" if effects else "nothing"
             except Exception as error:
-                await self._failed(job, error, now)
+                outcome = "retry" if await self._failed(job, error, now) else "failed"
+            if self._observe is not None:
+                self._observe(job.kind.value, (now - job.due_at).total_seconds(), outcome)
         await self._finish(finished, now)
         return ran
 
@@ -212,7 +221,8 @@ class Timekeeper:
         until = max(now, self.core.clock.now()) + self.lease
         return await self.store.renew_leases([job.id for job in rest], self.worker, until)
 
-    async def _failed(self, job: Job, error: Exception, now: datetime) -> None:
+    async def _failed(self, job: Job, error: Exception, now: datetime) -> bool:
+        """Record the failure; whether the job will be retried."""
         attempt = job.attempts + 1
         retry_at = now + BACKOFF[job.attempts] if attempt < MAX_ATTEMPTS else None
         # Job id, kind and the error's type only: never a payload or a person.
@@ -220,6 +230,7 @@ class Timekeeper:
                     attempt, type(error).__name__,
                     "will retry" if retry_at else "giving up")
         await self.store.fail_job(job.id, self.worker, type(error).__name__, retry_at, now)
+        return retry_at is not None
 
 
 class _Finished:

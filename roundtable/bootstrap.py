@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from adapters.base import PlatformAdapter, platform_of
+from adapters.base import ApiErrorHook, PlatformAdapter, ignore_api_error, platform_of
 from bot.anonymity import Keyring
 from bot.effects import Effect
 from bot.ports import Clock, Store
@@ -17,6 +17,7 @@ from bot.timing import Timekeeper
 from roundtable import collector
 from roundtable.config import Config
 from roundtable.keyfile import load_master_secret
+from roundtable.ops import Metrics, OpsServer, instrument
 from roundtable.ticker import Ticker
 from storage import SqlStore, make_engine
 
@@ -40,9 +41,19 @@ class App:
     store: Store
     core: Roundtable
     clock: Clock
+    #: Counters for /metrics; None unless ``[ops] port`` is set (``roundtable.ops``).
+    metrics: Metrics | None = None
+    #: Set once ``close`` has begun: /readyz then says the database is closed.
+    closed: bool = False
+
+    @property
+    def record_api_error(self) -> ApiErrorHook:
+        """What adapters tell of each error their platform's API answers with."""
+        return self.metrics.api_error if self.metrics is not None else ignore_api_error
 
     async def close(self) -> None:
         """Finish pending writes (votes, counted contributions) and release the database."""
+        self.closed = True
         await self.store.close()
 
 
@@ -69,7 +80,11 @@ async def build(config: Config, env: Mapping[str, str], clock: Clock,
                         nudges=config.nudges.policy(), balance=config.balance.policy(),
                         min_group_size=config.groups.min_group_size)
     core = Roundtable(store, clock, keyring, settings)
-    return App(config=config, store=store, core=core, clock=clock)
+    metrics = None
+    if config.ops.port is not None:
+        metrics = Metrics()
+        instrument(core, metrics)
+    return App(config=config, store=store, core=core, clock=clock, metrics=metrics)
 
 
 class NoAdapter(Exception):
@@ -144,10 +159,12 @@ async def serve(app: App, adapters: Sequence[PlatformAdapter], stop: asyncio.Eve
     router = Router(adapters)
     # Only this process's platforms' jobs: another process on the same database, running
     # other platforms, takes theirs.
-    timekeeper = Timekeeper(app.core, router.deliver, platforms=router.adapters.keys())
+    timekeeper = Timekeeper(app.core, router.deliver, platforms=router.adapters.keys(),
+                            observe=app.metrics.observe_job if app.metrics else None)
     ticker = Ticker(timekeeper, app.clock, app.config.scheduler.tick_seconds)
     started: list[PlatformAdapter] = []
     waits: list[asyncio.Task[bool]] = []
+    ops = None
     try:
         for adapter in adapters:
             if not await _start(adapter, stop):
@@ -155,6 +172,9 @@ async def serve(app: App, adapters: Sequence[PlatformAdapter], stop: asyncio.Eve
                 return True
             started.append(adapter)
             log.info("%s adapter started", adapter.platform)
+        if app.config.ops.port is not None:
+            ops = OpsServer(app, adapters)
+            await ops.start()  # StartFailed if its port is taken
         collector.settle()
         ticker.start()
         on_running()
@@ -168,6 +188,8 @@ async def serve(app: App, adapters: Sequence[PlatformAdapter], stop: asyncio.Eve
     finally:
         for wait in waits:
             wait.cancel()
+        if ops is not None:
+            await ops.stop()
         await ticker.stop()
         for adapter in reversed(started):
             try:

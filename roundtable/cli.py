@@ -15,6 +15,7 @@ from pathlib import Path
 from adapters.base import StartFailed
 from roundtable.config import Config, ConfigError, load_config
 from roundtable.keyfile import SecretError
+from storage.engine import DatabaseURLError
 
 DEFAULT_CONFIG = "config.toml"
 
@@ -99,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A platform refused to start (a wrong token, a port in use): exit status 1.
         print(f"roundtable: {error.message}", file=sys.stderr)
         return 1
-    except ConfigError as error:
+    except (ConfigError, DatabaseURLError) as error:
         print(f"roundtable: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

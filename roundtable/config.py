@@ -187,6 +187,18 @@ class DiscordConfig(_Section):
     members_intent: bool = True
 
 
+class OpsConfig(_Section):
+    """Health checks and Prometheus metrics over HTTP (docs/operations.md); off without a
+    port."""
+
+    #: Where /healthz, /readyz and /metrics are served; None (the default) serves nothing.
+    #: 0 takes any free port (logged at start).
+    port: int | None = Field(default=None, ge=0, le=65535)
+    #: Loopback by default: metrics are for a scraper on the same host or network, not the
+    #: internet.
+    host: str = Field(default="127.0.0.1", min_length=1)
+
+
 class Config(_Section):
     """The whole config file."""
 
@@ -201,6 +213,7 @@ class Config(_Section):
     console: ConsoleConfig = ConsoleConfig()
     slack: SlackConfig = SlackConfig()
     discord: DiscordConfig = DiscordConfig()
+    ops: OpsConfig = OpsConfig()
 
 
 def load_config(path: str | Path | None) -> Config:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
@@ -33,6 +34,41 @@ _SQLITE_PRAGMAS = (
 )
 
 
+#: The URL schemes (dialect+driver) the store works with: both drivers are async.
+USABLE_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+_URL_FORMS = ("sqlite+aiosqlite:///path.db (a SQLite file) or "
+              "postgresql+asyncpg://user:password@host/db (PostgreSQL)")
+
+
+class DatabaseURLError(ValueError):
+    """A database URL Roundtable cannot use; the message says which forms work."""
+
+
+def check_url(url: str) -> URL:
+    """``url`` parsed, if it names a database the store can use.
+
+    Raises:
+        DatabaseURLError: Not a URL, or a driver other than aiosqlite or asyncpg.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseURLError(f"{url!r} is not a database URL. Write it as "
+                               f"{_URL_FORMS}.") from None
+    if parsed.drivername in USABLE_DRIVERS:
+        return parsed
+    shown = parsed.render_as_string(hide_password=True)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        why = "Roundtable needs SQLite's async driver, aiosqlite"
+    elif backend in ("postgres", "postgresql"):
+        why = "Roundtable needs PostgreSQL's async driver, asyncpg"
+    else:
+        why = "Roundtable works with SQLite and PostgreSQL only"
+    raise DatabaseURLError(f"the database URL {shown!r} cannot be used: {why}. Write it as "
+                           f"{_URL_FORMS}.")
+
+
 def make_engine(url: str) -> AsyncEngine:
     """An async engine for ``url``, set up for the store.
 
@@ -47,9 +83,12 @@ def make_engine(url: str) -> AsyncEngine:
     Args:
         url: e.g. ``sqlite+aiosqlite:///roundtable.db``, ``sqlite+aiosqlite://``
             or ``postgresql+asyncpg://user@host/db``.
+
+    Raises:
+        DatabaseURLError: Any other kind of URL (see :func:`check_url`).
     """
+    parsed = check_url(url)
     _quiet_driver_logs()
-    parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return _guarded(create_async_engine(parsed, hide_parameters=True, echo=False))
     options: dict[str, Any] = {}

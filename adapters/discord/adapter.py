@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import aiohttp
 import discord
 
-from adapters.base import StartFailed
+from adapters.base import StartFailed, counting_api_errors
 from adapters.discord.client import make_client
 from adapters.discord.components import poll_view
 from adapters.discord.interact import Bridge
@@ -44,6 +44,9 @@ class DiscordAdapter:
         shards = app.config.discord
         self.client = make_client(shard_count=shards.shard_count, shard_ids=shards.shard_ids,
                                   members_intent=members_intent)
+        # Every REST call goes through http.request: count its errors by HTTP status.
+        self.client.http.request = counting_api_errors(  # type: ignore[method-assign]
+            self.client.http.request, PLATFORM, _discord_code, app.record_api_error)
         self.client.sync_commands = sync_commands  # type: ignore[attr-defined]
         self.sender = Sender(self.client, app.store, app.clock, poll_view,
                              edit_interval=edit_interval, dm_interval=dm_interval)
@@ -120,3 +123,7 @@ def describe(error: BaseException) -> str:
     if isinstance(error, discord.HTTPException):
         return f"{type(error).__name__} {error.status}, code {error.code}"
     return type(error).__name__
+
+
+def _discord_code(error: Exception) -> str | None:
+    return str(error.status) if isinstance(error, discord.HTTPException) else None

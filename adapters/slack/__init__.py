@@ -43,8 +43,10 @@ def create(app: App, env: Mapping[str, str]) -> SlackAdapter:
         app_token = _required(env, "SLACK_APP_TOKEN", "slack.mode is socket, which needs an "
                               "app-level token (xapp-...) with connections:write")
         return SlackAdapter(app.core, bot_token=token, mode="socket", app_token=app_token,
-                            api_url=env.get("SLACK_API_URL") or DEFAULT_API_URL)
+                            api_url=env.get("SLACK_API_URL") or DEFAULT_API_URL,
+                            record_api_error=app.record_api_error)
     secret = _required(env, "SLACK_SIGNING_SECRET", "slack.mode is http, which needs the app's "
                        "signing secret to check that requests come from Slack")
     return SlackAdapter(app.core, bot_token=token, mode="http", signing_secret=secret,
-                        port=settings.port, api_url=env.get("SLACK_API_URL") or DEFAULT_API_URL)
+                        port=settings.port, api_url=env.get("SLACK_API_URL") or DEFAULT_API_URL,
+                        record_api_error=app.record_api_error)

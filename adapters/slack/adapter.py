@@ -14,7 +14,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
-from adapters.base import StartFailed
+from adapters.base import ApiErrorHook, StartFailed, counting_api_errors, ignore_api_error
 from adapters.slack.client import DEFAULT_API_URL, Sleep, make_client, quiet_logger
 from adapters.slack.context import Context
 from adapters.slack.directory import Directory, api_error
@@ -59,7 +59,8 @@ class SlackAdapter:
     def __init__(self, core: Roundtable, *, bot_token: str, mode: Literal["socket", "http"],
                  app_token: str | None = None, signing_secret: str | None = None,
                  port: int = 3000, host: str = "0.0.0.0", api_url: str = DEFAULT_API_URL,
-                 process_before_response: bool = False, sleep: Sleep = asyncio.sleep) -> None:
+                 process_before_response: bool = False, sleep: Sleep = asyncio.sleep,
+                 record_api_error: ApiErrorHook = ignore_api_error) -> None:
         if mode == "socket" and not app_token:
             raise ValueError("Socket Mode needs an app-level token")
         if mode == "http" and not signing_secret:
@@ -67,6 +68,9 @@ class SlackAdapter:
         self.core, self.mode, self.port, self.host = core, mode, port, host
         self._app_token = app_token
         self.client = make_client(bot_token, api_url, sleep=sleep)
+        # Every Web API method goes through api_call: count its errors by Slack's code.
+        self.client.api_call = counting_api_errors(  # type: ignore[method-assign]
+            self.client.api_call, "slack", _slack_code, record_api_error)
         self.bolt = AsyncApp(
             client=self.client,
             signing_secret=signing_secret or "",
@@ -159,3 +163,7 @@ class SlackAdapter:
             SlackApiError: Something that matters was not delivered; the job is retried.
         """
         await self.sender.perform(list(effects), wait=True)
+
+
+def _slack_code(error: Exception) -> str | None:
+    return api_error(error) if isinstance(error, SlackApiError) else None

@@ -289,7 +289,7 @@ class Listeners:
                 raise BadInput(CANCELLED_FORM if poll.status is PollStatus.CANCELLED
                                else CLOSED_FORM)
             if poll is not None:
-                parse_ballot(poll.spec, choices)
+                parse_ballot(poll.spec, choices, poll.ref)
         except BadInput as error:
             await ack(response_action="errors",
                       errors={vote_field(poll, values, error.message): error.message})

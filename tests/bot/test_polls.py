@@ -9,7 +9,7 @@ import pytest
 from bot.commands import CreatePoll
 from bot.errors import BadInput
 from bot.model import Actor, Ballot, Method, PollKind, SpaceRef, Stance
-from bot.polls import build_spec, parse_ballot
+from bot.polls import build_spec, parse_ballot, vote_example
 
 ACTOR = Actor("console", "local", "alice", "alice")
 SPACE = SpaceRef("console", "local", "playground")
@@ -94,3 +94,48 @@ def test_bad_ballots_are_refused_with_an_example(kind, extra, words, hint):
     with pytest.raises(BadInput) as caught:
         parse_ballot(spec(*options, kind=kind, **extra), words)
     assert hint in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("kind", "words", "example"),
+    [
+        ("consent", ("maybe",), "vote #2 block it"),
+        ("consent", ("block",), "vote #2 block it"),
+        ("consent", (), "vote #2 agree"),
+        ("ranked", ("1", "1"), "vote #2 3 1 2"),
+        ("ranked", ("Moon", "1"), "no option called"),
+        ("ranked", (), "vote #2 3 1 2"),
+    ],
+)
+def test_ballot_errors_show_the_real_poll_and_an_example_of_its_kind(kind, words, example):
+    options = () if kind == "consent" else ("A", "B", "C")
+    with pytest.raises(BadInput) as caught:
+        parse_ballot(spec(*options, kind=kind), words, "#2")
+    message = caught.value.message
+    assert example in message
+    assert "#N" not in message and "#3" not in message and "#1" not in message
+
+
+async def test_a_wrong_vote_is_answered_with_the_real_poll_number(driver):
+    await driver.say('poll "Lunch?" "Soup" "Pie"')
+    await driver.say('propose "Move the meeting to Thursdays"')
+    out = await driver.say("bob: vote #2 block")
+    assert "vote #2 block it" in out and "#3" not in out
+    await driver.say('poll "Where?" "Library" "Park" "Town hall" --kind ranked')
+    out = await driver.say("bob: vote #3 1 1")
+    assert "vote #3 3 1 2" in out and "#N" not in out
+
+
+@pytest.mark.parametrize(
+    ("kind", "options", "extra", "example"),
+    [
+        ("ranked", ("A", "B"), {}, "vote #2 2 1"),
+        ("multi", ("A", "B"), {}, "vote #2 1 2"),
+        ("dots", ("A", "B", "C"), {"dots": 3}, "vote #2 1=2 2=1"),
+        ("dots", ("A", "B"), {"dots": 1}, "vote #2 1=1"),
+    ],
+)
+def test_vote_examples_fit_the_poll(kind, options, extra, example):
+    s = spec(*options, kind=kind, **extra)
+    assert vote_example(s, "#2").endswith(example)
+    parse_ballot(s, tuple(example.split()[2:]))  # the example is a valid ballot

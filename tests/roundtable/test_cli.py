@@ -115,3 +115,14 @@ def test_run_with_half_the_slack_settings_names_what_is_missing(workdir, capsys,
     captured = capsys.readouterr()
     assert "SLACK_APP_TOKEN is not set" in captured.err
     assert "xoxb-sentinel-token" not in captured.err + captured.out
+
+
+@pytest.mark.parametrize("url", ["sqlite:///x.db", "x.db", "postgres://user:pw@host/db",
+                                 "postgresql://user@host/db"])
+def test_a_database_url_it_cannot_use_is_refused_plainly(workdir, capsys, url):
+    assert main(["console", "--db", url]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("roundtable: ") and "Traceback" not in err
+    assert "sqlite+aiosqlite:///path.db" in err
+    assert "postgresql+asyncpg://user:password@host/db" in err
+    assert not (workdir / "x.db").exists()
