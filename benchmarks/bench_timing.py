@@ -5,6 +5,14 @@ Run from the repository root::
     python benchmarks/bench_timing.py             # full run, 4-9 minutes
     python benchmarks/bench_timing.py --quick     # smoke run, 1-2 minutes
     python benchmarks/bench_timing.py --diagnose  # always profile and try other batch sizes
+    python benchmarks/bench_timing.py --db postgresql+asyncpg://user@host/db   # PostgreSQL
+
+With ``--db`` setup builds in that database instead of a temporary SQLite file.
+**Every Roundtable table in it is dropped first**: give it a throwaway database. On
+PostgreSQL each bot process gets its own copy, ``CREATE DATABASE <db>_bench_<run>
+TEMPLATE <db>`` (dropped after the run; the user needs CREATEDB and a ``postgres``
+database to connect to for that), and the base is ``VACUUM ANALYZE``d once after setup,
+as autovacuum would have done to a live database. A SQLite URL names the base file.
 
 Setup (not timed) builds a temporary SQLite file through the real core with
 ``--pending`` pending jobs, none due yet:
@@ -114,6 +122,7 @@ class Options:
     diagnose: bool | None
     quick: bool
     setup_dir: Path | None
+    db: str | None = None
 
 
 def parse_args(argv: list[str] | None = None) -> tuple[Options, argparse.Namespace]:
@@ -148,6 +157,12 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, argparse.Namespa
     parser.add_argument("--setup-dir", type=Path,
                         help="keep the built database in this directory and reuse it on later "
                         "runs with the same sizes (setup takes about 2 minutes)")
+    parser.add_argument("--db", default=None,
+                        help="database URL to build on instead of a temporary SQLite file, e.g. "
+                        "postgresql+asyncpg://user@host/db. WARNING: EVERY ROUNDTABLE TABLE IN "
+                        "IT IS DROPPED FIRST (the database is wiped), and on PostgreSQL copies "
+                        "named <db>_bench_* are created and dropped beside it: give it a "
+                        "throwaway database")
     parser.add_argument("--bot-process", help=argparse.SUPPRESS)
     parser.add_argument("--spawned", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -159,9 +174,16 @@ def parse_args(argv: list[str] | None = None) -> tuple[Options, argparse.Namespa
         parser.error("--spread, --lead, --interval and --batch must be positive")
     if not 0 <= args.phase < 1:
         parser.error("--phase must be at least 0 and below 1")
+    if args.db is not None and args.setup_dir is not None:
+        parser.error("--setup-dir keeps a temporary SQLite file; it does not go with --db")
+    if args.db is not None and not args.bot_process:
+        from sqlalchemy.engine import make_url
+
+        if make_url(args.db).drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
+            parser.error("--db takes a sqlite+aiosqlite:/// or postgresql+asyncpg:// URL")
     options = Options(args.pending, args.burst, args.spread, args.lead, args.interval,
                       args.phase, args.batch, max(0, args.start_runs), args.diagnose, args.quick,
-                      args.setup_dir)
+                      args.setup_dir, args.db)
     return options, args
 
 
@@ -242,12 +264,14 @@ def reply_number(effects: list[Any], what: str) -> int:
     return int(found.group(1))
 
 
-async def build_database(path: Path, options: Options) -> Plan:
-    """Fill a new SQLite file through the core (see the module docstring); not timed."""
+async def build_database(url: str, options: Options) -> Plan:
+    """Fill a new database through the core (see the module docstring); not timed."""
     from bot.anonymity import Keyring
     from bot.commands import CastVote, CreatePoll, CreateSchedule, MembersSeen
     from bot.model import Actor, JobKind, NewJob, SpaceRef
     from bot.service import Roundtable, Settings
+    from sqlalchemy import text as sql_text
+
     from storage import SqlStore, make_engine
 
     rng = random.Random(SEED)
@@ -257,7 +281,7 @@ async def build_database(path: Path, options: Options) -> Plan:
     t2 = t1 + timedelta(hours=1)
     background = t2 + timedelta(hours=2)
     clock = ManualClock(t1 - timedelta(days=8))
-    store = SqlStore(make_engine(f"sqlite+aiosqlite:///{path}"))
+    store = SqlStore(make_engine(url))
     await store.start()
     core = Roundtable(store, clock, Keyring(SECRET), Settings(timezone="UTC"))
     counts: dict[str, Any] = {}
@@ -359,13 +383,23 @@ async def build_database(path: Path, options: Options) -> Plan:
         # an hour after the poll was made, a day before its burst) would all be due at
         # start: move them to the hour after the bursts, where they would recur anyway.
         async with store.engine.begin() as conn:
-            stray = (await conn.exec_driver_sql(
-                "SELECT id, kind FROM job WHERE done_at IS NULL AND due_at < ?",
-                (stamp(t1.timestamp()),))).all()
-            await conn.exec_driver_sql(
-                "UPDATE job SET due_at = ? WHERE id = ?",
-                [(stamp(background.timestamp() + rng.uniform(0, 3600)), job_id)
-                 for job_id, _ in stray])
+            if store.engine.dialect.name == "sqlite":
+                stray = (await conn.exec_driver_sql(
+                    "SELECT id, kind FROM job WHERE done_at IS NULL AND due_at < ?",
+                    (stamp(t1.timestamp()),))).all()
+                await conn.exec_driver_sql(
+                    "UPDATE job SET due_at = ? WHERE id = ?",
+                    [(stamp(background.timestamp() + rng.uniform(0, 3600)), job_id)
+                     for job_id, _ in stray])
+            else:
+                stray = (await conn.execute(sql_text(
+                    "SELECT id, kind FROM job WHERE done_at IS NULL AND due_at < :t1"),
+                    {"t1": t1})).all()
+                moves = [{"due": background + timedelta(seconds=rng.uniform(0, 3600)),
+                          "id": job_id} for job_id, _ in stray]
+                if moves:
+                    await conn.execute(sql_text("UPDATE job SET due_at = :due WHERE id = :id"),
+                                       moves)
             counts["moved"] = dict(Counter(kind for _, kind in stray))
             pending = (await conn.exec_driver_sql(
                 "SELECT count(*) FROM job WHERE done_at IS NULL")).scalar_one()
@@ -415,6 +449,11 @@ def check_database(path: Path, plan: Plan, options: Options) -> dict[str, Any]:
         }
     finally:
         conn.close()
+    return judge_found(found, plan, options)
+
+
+def judge_found(found: dict[str, Any], plan: Plan, options: Options) -> dict[str, Any]:
+    """``found``, if the database holds what setup planned."""
     for burst in ("instant", "spread"):
         if sum(found[burst].values()) != len(plan.marks[burst]):
             raise BenchFailed(f"{burst} burst: {found[burst]} jobs in the file, "
@@ -423,6 +462,172 @@ def check_database(path: Path, plan: Plan, options: Options) -> dict[str, Any]:
         raise BenchFailed(f"file holds {found['pending']} pending jobs "
                           f"({found['before_t1']} due before the first burst)")
     return found
+
+
+def quoted(name: str) -> str:
+    """A PostgreSQL identifier, quoted."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+class SqliteBase:
+    """The base database as a SQLite file; each bot process runs on a copy of the file.
+
+    Args:
+        path: The file setup builds.
+        workdir: Where the copies go.
+        wipe: Drop every Roundtable table in the file before setup (``--db``).
+    """
+
+    def __init__(self, path: Path, workdir: Path, wipe: bool = False) -> None:
+        self.path, self.workdir, self.wipe = path, workdir, wipe
+        self.url = f"sqlite+aiosqlite:///{path}"
+
+    def describe(self) -> str:
+        """What the store runs on."""
+        return f"SQLite file {self.path}"
+
+    async def clear(self) -> None:
+        """Drop the Roundtable tables, if asked to."""
+        if self.wipe:
+            await drop_tables(self.url)
+
+    def check(self, plan: Plan, options: Options) -> dict[str, Any]:
+        """What the built database holds (see ``check_database``)."""
+        return check_database(self.path, plan, options)
+
+    def size_mb(self) -> float:
+        """The size of the file."""
+        return self.path.stat().st_size / 1e6
+
+    def copy(self, name: str) -> str:
+        """A fresh copy of the file for run ``name``; its URL."""
+        db = self.workdir / f"{name}.db"
+        shutil.copyfile(self.path, db)
+        return f"sqlite+aiosqlite:///{db}"
+
+    def discard(self, name: str) -> None:
+        """Delete the copy of run ``name``."""
+        db = self.workdir / f"{name}.db"
+        db.unlink(missing_ok=True)
+        for extra in (db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+            extra.unlink(missing_ok=True)
+
+
+async def drop_tables(url: str) -> None:
+    """Drop every Roundtable table in the database at ``url``."""
+    from sqlmodel import SQLModel
+
+    from storage import make_engine
+
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(SQLModel.metadata.drop_all)
+    finally:
+        await engine.dispose()
+
+
+class PostgresBase:
+    """The base database on PostgreSQL; each bot process runs on a copy of it.
+
+    The copy is ``CREATE DATABASE <base>_bench_<run> TEMPLATE <base>``, made over a
+    connection to the ``postgres`` database: nothing may be connected to the base then,
+    so every engine on it is disposed before.
+
+    Args:
+        url: The base database (wiped first).
+    """
+
+    def __init__(self, url: str) -> None:
+        from sqlalchemy.engine import make_url
+
+        self.url = url
+        self.parsed = make_url(url)
+        self.database = self.parsed.database or ""
+        self.server = "?"
+
+    def describe(self) -> str:
+        """What the store runs on."""
+        return (f"PostgreSQL {self.server}, database {self.database!r} on "
+                f"{self.parsed.host}:{self.parsed.port or 5432} (copies {self.database}_bench_*)")
+
+    async def _run(self, database: str, *statements: str) -> list[Any]:
+        """Run statements outside any transaction; the first column of each first row."""
+        from sqlalchemy.ext.asyncio import create_async_engine
+
+        engine = create_async_engine(self.parsed.set(database=database),
+                                     isolation_level="AUTOCOMMIT")
+        try:
+            async with engine.connect() as conn:
+                return [(await conn.exec_driver_sql(sql)).scalar() if sql.startswith(
+                    ("SELECT", "SHOW")) else (await conn.exec_driver_sql(sql), None)[1]
+                        for sql in statements]
+        finally:
+            await engine.dispose()
+
+    async def clear(self) -> None:
+        """Drop the Roundtable tables and any copies a crashed run left behind."""
+        await drop_tables(self.url)
+        (self.server,) = await self._run(self.database, "SHOW server_version")
+
+    def check(self, plan: Plan, options: Options) -> dict[str, Any]:
+        """``VACUUM ANALYZE`` the base, then count what it holds, as ``check_database``."""
+        from sqlalchemy import text as sql_text
+        from sqlalchemy.ext.asyncio import create_async_engine
+
+        async def count_all() -> dict[str, Any]:
+            engine = create_async_engine(self.parsed, isolation_level="AUTOCOMMIT")
+            try:
+                async with engine.connect() as conn:
+                    await conn.exec_driver_sql("VACUUM ANALYZE")
+
+                    async def count(where: str, **args: datetime) -> dict[str, int]:
+                        rows = (await conn.execute(sql_text(
+                            f"SELECT kind, count(*) FROM job WHERE done_at IS NULL {where} "
+                            "GROUP BY kind"), args)).all()
+                        return {kind: n for kind, n in rows}
+
+                    def at(moment: float) -> datetime:
+                        return datetime.fromtimestamp(moment, UTC)
+
+                    return {
+                        "pending": sum((await count("")).values()),
+                        "before_t1": sum((await count("AND due_at < :t", t=at(plan.t1))).values()),
+                        "instant": await count("AND due_at = :t", t=at(plan.t1)),
+                        "spread": await count("AND due_at >= :a AND due_at < :b", a=at(plan.t2),
+                                              b=at(plan.t2 + options.spread)),
+                        "polls": (await conn.exec_driver_sql(
+                            "SELECT count(*) FROM poll")).scalar_one(),
+                        "schedules": (await conn.exec_driver_sql(
+                            "SELECT count(*) FROM schedule")).scalar_one(),
+                        "bytes": (await conn.exec_driver_sql(
+                            "SELECT pg_database_size(current_database())")).scalar_one(),
+                    }
+            finally:
+                await engine.dispose()
+
+        found = asyncio.run(count_all())
+        self.bytes = found.pop("bytes")
+        return judge_found(found, plan, options)
+
+    def size_mb(self) -> float:
+        """The size of the base database (after ``check``)."""
+        return self.bytes / 1e6
+
+    def copy(self, name: str) -> str:
+        """A fresh copy of the base for run ``name``; its URL."""
+        copy = f"{self.database}_bench_{name}"
+        asyncio.run(self._run("postgres", f"DROP DATABASE IF EXISTS {quoted(copy)} WITH (FORCE)",
+                              f"CREATE DATABASE {quoted(copy)} TEMPLATE {quoted(self.database)}"))
+        return self.parsed.set(database=copy).render_as_string(hide_password=False)
+
+    def discard(self, name: str) -> None:
+        """Drop the copy of run ``name``."""
+        copy = f"{self.database}_bench_{name}"
+        asyncio.run(self._run("postgres", f"DROP DATABASE IF EXISTS {quoted(copy)} WITH (FORCE)"))
+
+
+Base = SqliteBase | PostgresBase
 
 
 # -- the bot process -----------------------------------------------------------------------
@@ -715,13 +920,20 @@ async def serve(config: dict[str, Any], figures: dict[str, Any]) -> None:
 # -- the parent: run bot processes and report -------------------------------------------------
 
 
-def run_bot(workdir: Path, base: Path, plan: Plan, options: Options, name: str,
+def run_bot(workdir: Path, base: Base, plan: Plan, options: Options, name: str,
             bursts: tuple[str, ...], batch: int, profile: Path | None = None) -> dict[str, Any]:
     """Run one bot process on a fresh copy of the database; return its figures."""
-    db = workdir / f"{name}.db"
-    shutil.copyfile(base, db)
+    try:
+        return bot_on_copy(workdir, base.copy(name), plan, options, name, bursts, batch, profile)
+    finally:
+        base.discard(name)
+
+
+def bot_on_copy(workdir: Path, url: str, plan: Plan, options: Options, name: str,
+                bursts: tuple[str, ...], batch: int, profile: Path | None) -> dict[str, Any]:
+    """Run one bot process on the database at ``url``; return its figures."""
     config = {
-        "url": f"sqlite+aiosqlite:///{db}", "t1": plan.t1, "t2": plan.t2,
+        "url": url, "t1": plan.t1, "t2": plan.t2,
         "lead": options.lead, "interval": options.interval, "spread": options.spread,
         "phase": options.phase,
         "batch": batch, "bursts": list(bursts), "marks": str(workdir / "marks.json"),
@@ -737,11 +949,7 @@ def run_bot(workdir: Path, base: Path, plan: Plan, options: Options, name: str,
     )
     if done.returncode != 0:
         raise BenchFailed(f"bot process {name} exited with status {done.returncode}")
-    figures = json.loads(Path(config["result"]).read_text())
-    db.unlink()
-    for extra in (db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
-        extra.unlink(missing_ok=True)
-    return figures
+    return json.loads(Path(config["result"]).read_text())
 
 
 def start_seconds(figures: dict[str, Any]) -> float:

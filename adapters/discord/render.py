@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import discord
 
+from adapters.text import chunks
 from bot.cards import Bar, Card, Items, Line, Note, Text, Tone
 
 #: Discord's limits for an embed (characters).
@@ -72,36 +73,6 @@ def cut_words(text: str, limit: int) -> str:
     return head.rstrip() + "…"
 
 
-def split_words(text: str, limit: int) -> list[str]:
-    """Text in parts of at most ``limit`` characters, split at spaces, so no word is cut
-    (only a single word longer than the limit is split, which text never holds)."""
-    parts: list[str] = []
-    while len(text) > limit:
-        space = text.rfind(" ", 0, limit + 1)
-        if space <= 0:
-            parts.append(text[:limit])
-            text = text[limit:]
-        else:
-            parts.append(text[:space])
-            text = text[space + 1:]
-    return [*parts, text]
-
-
-def split_rows(rows: list[str], limit: int) -> list[str]:
-    """Rows joined by newlines into as few texts of at most ``limit`` characters as fit,
-    split between rows; a row longer than the limit is split between words."""
-    found: list[str] = []
-    current = ""
-    for row in rows:
-        for part in split_words(row, limit):
-            joined = f"{current}\n{part}" if current else part
-            if current and len(joined) > limit:
-                found.append(current)
-                joined = part
-            current = joined
-    return [*found, current] if current or not found else found
-
-
 def card_embed(card: Card) -> discord.Embed:
     """A card as one embed: the title, then every line in order (cut to fit, at a word)."""
     return card_embeds(card, limit=1)[0]
@@ -121,7 +92,7 @@ def card_embeds(card: Card, limit: int | None = None) -> list[discord.Embed]:
     rows = [row for line in card.lines for row in line_text(line).split("\n")]
     if len(title) > MAX_TITLE:
         rows = [f"**{title}**", *rows]
-    parts = split_rows(rows, MAX_DESCRIPTION)
+    parts = chunks(rows, MAX_DESCRIPTION)
     if limit is not None and len(parts) > limit:
         rest = "\n".join(parts[limit - 1:])
         parts = [*parts[: limit - 1], cut_words(rest, MAX_DESCRIPTION)]

@@ -55,6 +55,16 @@ async def attacked(request, tmp_path) -> AsyncIterator[Driver]:
         engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'roundtable.db'}")
     else:
         engine = make_engine(POSTGRES_URL)
+    driver = await _playground(engine, request.param)
+    driver.path = tmp_path / "roundtable.db"  # type: ignore[attr-defined]
+    yield driver
+    await driver.core.store.close()
+    await engine.dispose()
+
+
+async def _playground(engine, dialect: str) -> Driver:
+    """A playground with fifteen voters on ``engine`` (a PostgreSQL database is wiped)."""
+    if dialect == "postgres":
         async with engine.begin() as conn:
             await conn.run_sync(SQLModel.metadata.drop_all)
     store = SqlStore(engine)
@@ -65,11 +75,8 @@ async def attacked(request, tmp_path) -> AsyncIterator[Driver]:
     playground = Playground(core, clock, ["alice", *VOTERS], write=lines.append)
     await playground.start()
     driver = Driver(playground, lines)
-    driver.dialect = request.param  # type: ignore[attr-defined]
-    driver.path = tmp_path / "roundtable.db"  # type: ignore[attr-defined]
-    yield driver
-    await store.close()
-    await engine.dispose()
+    driver.dialect = dialect  # type: ignore[attr-defined]
+    return driver
 
 
 async def _vote_one_by_one(driver: Driver) -> None:
@@ -151,17 +158,8 @@ async def _raw_postgres(driver: Driver, relation: str) -> bytes:
 async def test_postgres_after_close_keeps_no_salt_tag_or_sealed_ballot_even_dead(tmp_path):
     """Item 2: the operator with the master secret, after close, on PostgreSQL."""
     engine = make_engine(POSTGRES_URL)
-    async with engine.begin() as conn:
-        await conn.run_sync(SQLModel.metadata.drop_all)
-    store = SqlStore(engine)
-    await store.start()
-    clock = FakeClock(START)
-    core = Roundtable(store, clock, Keyring(SECRET), Settings(timezone="Europe/London"))
-    lines: list[str] = []
-    playground = Playground(core, clock, ["alice", *VOTERS], write=lines.append)
-    await playground.start()
-    driver = Driver(playground, lines)
-    driver.dialect = "postgres"  # type: ignore[attr-defined]
+    driver = await _playground(engine, "postgres")
+    store, playground = driver.core.store, driver.playground
     try:
         await _vote_one_by_one(driver)
         # A second poll stays open: its rows must survive the rewrite, and still count.
