@@ -53,6 +53,7 @@ import argparse
 import asyncio
 import contextlib
 import cProfile
+import importlib.metadata
 import inspect
 import io
 import json
@@ -266,12 +267,12 @@ def reply_number(effects: list[Any], what: str) -> int:
 
 async def build_database(url: str, options: Options) -> Plan:
     """Fill a new database through the core (see the module docstring); not timed."""
+    from sqlalchemy import text as sql_text
+
     from bot.anonymity import Keyring
     from bot.commands import CastVote, CreatePoll, CreateSchedule, MembersSeen
     from bot.model import Actor, JobKind, NewJob, SpaceRef
     from bot.service import Roundtable, Settings
-    from sqlalchemy import text as sql_text
-
     from storage import SqlStore, make_engine
 
     rng = random.Random(SEED)
@@ -558,10 +559,12 @@ class PostgresBase:
         engine = create_async_engine(self.parsed.set(database=database),
                                      isolation_level="AUTOCOMMIT")
         try:
+            results = []
             async with engine.connect() as conn:
-                return [(await conn.exec_driver_sql(sql)).scalar() if sql.startswith(
-                    ("SELECT", "SHOW")) else (await conn.exec_driver_sql(sql), None)[1]
-                        for sql in statements]
+                for sql in statements:
+                    result = await conn.exec_driver_sql(sql)
+                    results.append(result.scalar() if result.returns_rows else None)
+            return results
         finally:
             await engine.dispose()
 
@@ -1047,7 +1050,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{os.getloadavg()[0]:.2f} (other work slows the figures)")
     print(f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, SQLAlchemy "
           f"{sqlalchemy.__version__}, aiosqlite {aiosqlite.__version__}, APScheduler "
-          f"{apscheduler.__version__}")
+          f"{apscheduler.__version__}"
+          + (f", asyncpg {importlib.metadata.version('asyncpg')}" if options.db else ""))
     with tempfile.TemporaryDirectory(prefix="rt-bench-timing-") as tmp:
         workdir = Path(tmp)
         print(f"database files in {tmp}")
@@ -1058,20 +1062,32 @@ def main(argv: list[str] | None = None) -> int:
             return 2
 
 
-def prepare(options: Options, workdir: Path) -> tuple[Path, Plan]:
+def prepare(options: Options, workdir: Path) -> tuple[Base, Plan]:
     """Build the database, or reuse the one in ``--setup-dir`` built for the same sizes."""
+    if options.db is not None:
+        from sqlalchemy.engine import make_url
+
+        url = make_url(options.db)
+        if url.get_backend_name() == "sqlite":
+            given: Base = SqliteBase(Path(url.database or ""), workdir, wipe=True)
+        else:
+            given = PostgresBase(options.db)
+        asyncio.run(given.clear())
+        print(f"  store on {given.describe()}; its Roundtable tables were dropped")
+        return given, asyncio.run(build_database(given.url, options))
     if options.setup_dir is None:
-        base = workdir / "base.db"
-        return base, asyncio.run(build_database(base, options))
+        base = SqliteBase(workdir / "base.db", workdir)
+        return base, asyncio.run(build_database(base.url, options))
     options.setup_dir.mkdir(parents=True, exist_ok=True)
     name = f"timing-{options.pending}-{options.burst}-{options.spread:g}"
-    base, saved = options.setup_dir / f"{name}.db", options.setup_dir / f"{name}.plan.json"
-    if base.exists() and saved.exists():
-        print(f"  reusing {base} (figures below are from when it was built)")
+    path, saved = options.setup_dir / f"{name}.db", options.setup_dir / f"{name}.plan.json"
+    base = SqliteBase(path, workdir)
+    if path.exists() and saved.exists():
+        print(f"  reusing {path} (figures below are from when it was built)")
         return base, Plan(**json.loads(saved.read_text()))
-    for stale in (base, saved, base.with_name(base.name + "-wal")):
+    for stale in (path, saved, path.with_name(path.name + "-wal")):
         stale.unlink(missing_ok=True)
-    plan = asyncio.run(build_database(base, options))
+    plan = asyncio.run(build_database(base.url, options))
     saved.write_text(json.dumps(plan.__dict__))
     return base, plan
 
@@ -1081,13 +1097,13 @@ def run(options: Options, workdir: Path) -> int:
     print(f"\nsetup (not timed): {options.pending:,} pending jobs, two bursts of "
           f"{options.burst:,}, ...")
     base, plan = prepare(options, workdir)
-    found = check_database(base, plan, options)
+    found = base.check(plan, options)
     (workdir / "marks.json").write_text(json.dumps(plan.marks))
     counts = plan.counts
     print(f"  built in {counts['setup_s']:.1f} s: {counts['spaces']:,} spaces, "
           f"{counts['members']:,} members, {found['polls']:,} polls, {found['schedules']:,} "
           f"schedules, {counts['ballots']:,} ballots, {counts['bulk_jobs']:,} jobs bulk-added; "
-          f"file {base.stat().st_size / 1e6:.1f} MB")
+          f"{'file' if isinstance(base, SqliteBase) else 'database'} {base.size_mb():.1f} MB")
     if counts.get("moved"):
         print(f"  moved {sum(counts['moved'].values()):,} jobs the core made during setup that "
               f"fell due before the first burst ({counts['moved']}) to the hour after the bursts")
@@ -1110,8 +1126,10 @@ def run(options: Options, workdir: Path) -> int:
     print_start("main run", main_run)
     starts.append(start_seconds(main_run))
     start_median = statistics.median(starts)
+    warm = ("database file in the page cache" if isinstance(base, SqliteBase)
+            else "database copied from its template just before")
     print(f"  median {start_median:.2f} s, max {max(starts):.2f} s over {len(starts)} processes"
-          " (database file in the page cache: a warm start)")
+          f" ({warm}: a warm start)")
 
     print("\nmemory (main run, bot process)")
     peak_growth, final_growth = print_memory(main_run)

@@ -5,9 +5,20 @@ Run from the repository root::
     python benchmarks/bench_votes.py            # full run (about half a minute)
     python benchmarks/bench_votes.py --quick    # short smoke run
     python benchmarks/bench_votes.py --db postgresql+asyncpg://user@host/db   # PostgreSQL
+    python benchmarks/bench_votes.py --db postgresql+asyncpg://user@host/db --processes 2
 
 With ``--db`` the store runs on that database instead of a temporary SQLite file.
 **Every Roundtable table in it is dropped first**: give it a throwaway database.
+
+With ``--processes N`` (N > 1, PostgreSQL only) setup runs in this process, then the
+capacity and latency runs split the voters across N OS processes (multiprocessing,
+spawn start method), each with its own ``SqlStore`` and ``Roundtable`` on the same
+database and the same secret. The processes start each round and the latency schedule
+at one shared moment; the latency run offers ``--rate / N`` votes a second from each,
+interleaved, and their latencies are merged. Capacity is the total votes over the wall
+time from the shared start to the last process's finish (the sum of each process's own
+rate is printed too). At the end a fresh store checks that every poll shows every voter,
+with one ballot and one participation row each.
 
 Every vote is ``await core.handle(CastVote(...))`` on a real ``Roundtable`` over a
 real ``SqlStore`` on a temporary SQLite file, exactly as an adapter sends it (no
@@ -34,6 +45,7 @@ import argparse
 import asyncio
 import logging
 import math
+import multiprocessing
 import os
 import platform
 import random
@@ -45,6 +57,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 # Let the script run as a plain file without installing the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -85,6 +98,7 @@ class Options:
     raw_votes: int
     quick: bool
     db: str | None = None
+    processes: int = 1
 
 
 class TxCounter:
@@ -110,6 +124,37 @@ class TxCounter:
     def snapshot(self) -> tuple[int, int]:
         """The counts so far: (commits, rollbacks)."""
         return self.commits, self.rollbacks
+
+
+def quiet(*_args: object, **_kwargs: object) -> None:
+    """Print nothing: a worker process's ``print``."""
+
+
+class Sync:
+    """Shared start moments for the worker processes, one per run.
+
+    The first worker sets each moment (``time.monotonic``, one clock for the whole
+    machine on Linux, and the event loop's clock) before it waits at the barrier; every
+    worker reads it once the barrier lets them all go.
+
+    Args:
+        barrier: A barrier for all the workers.
+        moments: Shared doubles, one per run.
+        first: Whether this worker sets the moments.
+    """
+
+    def __init__(self, barrier: Any, moments: Any, first: bool) -> None:
+        self.barrier, self.moments, self.first = barrier, moments, first
+        self.used = 0
+
+    def start(self, delay: float = 0.2) -> float:
+        """Wait for every worker; the moment, ``delay`` s after the first one got here,
+        at which the next run starts."""
+        slot, self.used = self.used, self.used + 1
+        if self.first:
+            self.moments[slot] = time.monotonic() + delay
+        self.barrier.wait()
+        return float(self.moments[slot])
 
 
 def parse_args(argv: list[str] | None = None) -> Options:
@@ -147,8 +192,16 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument(
         "--db",
         default=None,
-        help="database URL to run on instead of a temporary SQLite file (its Roundtable "
-        "tables are dropped first)",
+        help="database URL to run on instead of a temporary SQLite file, e.g. "
+        "postgresql+asyncpg://user@host/db. WARNING: EVERY ROUNDTABLE TABLE IN IT IS DROPPED "
+        "FIRST (the database is wiped): give it a throwaway database",
+    )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="OS processes the voters are split across for the capacity and latency runs "
+        "(1; more needs a PostgreSQL --db)",
     )
     parser.add_argument(
         "--quick",
@@ -160,8 +213,13 @@ def parse_args(argv: list[str] | None = None) -> Options:
         args.voters, args.rounds, args.seconds, args.raw_votes = 200, 1, 2.0, 1000
     if args.voters < 1 or args.rounds < 1 or args.seconds <= 0 or args.rate <= 0:
         parser.error("--voters, --rounds, --seconds and --rate must be positive")
+    if args.processes < 1 or args.processes > args.voters:
+        parser.error("--processes must be between 1 and --voters")
+    if args.processes > 1 and not (args.db or "").startswith("postgresql"):
+        parser.error("--processes above 1 needs a PostgreSQL --db (a SQLite file takes one "
+                     "writer at a time)")
     return Options(args.voters, args.seconds, args.rate, args.rounds, args.raw_votes, args.quick,
-                   args.db)
+                   args.db, args.processes)
 
 
 def make_voters(count: int) -> list[Actor]:
@@ -272,6 +330,8 @@ async def capacity(
     polls: list[tuple[int, str]],
     rounds: int,
     counter: TxCounter,
+    sync: Sync | None = None,
+    rounds_out: list[tuple[float, float, int, int]] | None = None,
 ) -> float:
     """Everyone votes as fast as the store allows; print per-round and overall figures.
 
@@ -281,6 +341,10 @@ async def capacity(
         polls: (number, kind) of the open polls.
         rounds: How many times each voter votes on every poll.
         counter: Counts the store's transactions.
+        sync: In a worker process: start each round at the moment shared with the other
+            workers, and print nothing.
+        rounds_out: Gets (start, end, votes, write transactions) of each round, in
+            ``time.monotonic`` seconds.
 
     Returns:
         Votes a second over all rounds.
@@ -298,7 +362,8 @@ async def capacity(
         for command in commands:
             check_vote(await core.handle(command))
 
-    print(
+    say = print if sync is None else quiet
+    say(
         f"\n(a) capacity: {len(voters):,} voters at once, each voting on {len(polls)} polls "
         f"in turn, {rounds} round(s)"
     )
@@ -307,15 +372,20 @@ async def capacity(
     commits_before, rollbacks_before = counter.snapshot()
     for number, commands in enumerate(plan, start=1):
         commits, _ = counter.snapshot()
-        start = time.perf_counter()
+        if sync is not None:
+            shared = sync.start()
+            await asyncio.sleep(max(0.0, shared - time.monotonic()))
+        begun, start = time.monotonic(), time.perf_counter()
         await asyncio.gather(*(one_voter(per_voter) for per_voter in commands))
         elapsed = time.perf_counter() - start
         votes = sum(len(per_voter) for per_voter in commands)
         total_votes += votes
         total_time += elapsed
         batches = counter.commits - commits
+        if rounds_out is not None:
+            rounds_out.append((begun, begun + elapsed, votes, batches))
         what = "first votes" if number == 1 else "replacing votes"
-        print(
+        say(
             f"  round {number} ({what}): {votes:,} votes in {elapsed:.2f} s = "
             f"{votes / elapsed:,.0f} votes/s; {batches:,} write transactions "
             f"(~{votes / max(batches, 1):.0f} votes each)"
@@ -323,7 +393,7 @@ async def capacity(
     commits = counter.commits - commits_before
     reads = counter.rollbacks - rollbacks_before
     rate = total_votes / total_time
-    print(
+    say(
         f"  overall: {total_votes:,} votes in {total_time:.2f} s = {rate:,.0f} votes/s; "
         f"{commits:,} write transactions, {reads:,} read transactions"
     )
@@ -336,6 +406,9 @@ async def latency(
     polls: list[tuple[int, str]],
     rate: float,
     seconds: float,
+    sync: Sync | None = None,
+    offset: float = 0.0,
+    span_out: list[float] | None = None,
 ) -> tuple[list[float], float, float, float]:
     """Votes arrive on an open-loop schedule; measure each from its scheduled start.
 
@@ -345,6 +418,11 @@ async def latency(
         polls: (number, kind) of the open polls.
         rate: Votes a second offered.
         seconds: How long the schedule runs.
+        sync: In a worker process: start the schedule at the moment shared with the
+            other workers, plus ``offset`` seconds, and print nothing.
+        offset: See ``sync``.
+        span_out: Gets the schedule's start, the first and last actual starts and the
+            last finish, in ``time.monotonic`` seconds (the event loop's clock).
 
     Returns:
         The latencies in ms (sorted), the rate at which votes actually started, the
@@ -379,11 +457,12 @@ async def latency(
         finished[index] = loop.time()
         latencies[index] = (finished[index] - due) * 1000
 
-    print(
+    say = print if sync is None else quiet
+    say(
         f"\n(b) latency: {count:,} votes offered at {rate:,.0f}/s for {seconds:g} s "
         "(open loop, timed from each vote's scheduled start)"
     )
-    begin = loop.time() + 0.01
+    begin = loop.time() + 0.01 if sync is None else sync.start() + offset
     for index in range(count):
         number, kind = polls[(index // len(voters)) % len(polls)]
         command = CastVote(voters[index % len(voters)], SPACE, number, choices_for(kind, rng))
@@ -402,11 +481,13 @@ async def latency(
     completed_rate = count / (max(finished) - begin)
     lag_ms = max((s - (begin + i * interval)) * 1000 for i, s in enumerate(started))
     ordered = sorted(latencies)
-    print(
+    if span_out is not None:
+        span_out += [begin, min(started), max(started), max(finished)]
+    say(
         f"  started at {started_rate:,.0f} votes/s (worst start lag {lag_ms:.1f} ms), "
         f"completed at {completed_rate:,.0f} votes/s"
     )
-    print(
+    say(
         f"  p50 {percentile(ordered, 0.50):.1f} ms, p95 {percentile(ordered, 0.95):.1f} ms, "
         f"p99 {percentile(ordered, 0.99):.1f} ms, max {ordered[-1]:.1f} ms"
     )
@@ -415,7 +496,7 @@ async def latency(
     )
     if slow:
         where = ", ".join(f"{second:.1f} s ({n})" for second, n in sorted(slow.most_common(6)))
-        print(
+        say(
             f"  {sum(slow.values()):,} votes took {P99_TARGET_MS:.0f} ms or more; "
             f"busiest 0.1 s windows after the start: {where}"
         )
@@ -476,6 +557,162 @@ def raw_sqlite(path: Path, votes: int, voters: int, polls: int) -> float:
     return rate
 
 
+async def worker(index: int, options: Options, secret: bytes, polls: list[tuple[int, str]],
+                 sync: Sync) -> dict[str, Any]:
+    """One worker process's share of the capacity and latency runs, on its own store.
+
+    Args:
+        index: Which worker (0 to ``options.processes - 1``); it takes every
+            ``processes``-th voter from this one.
+        options: What to run.
+        secret: The secret every process's ``Keyring`` is made from.
+        polls: (number, kind) of the polls setup opened.
+        sync: The shared start of each run.
+
+    Returns:
+        Its figures: capacity rounds, sorted latencies, the latency run's span, and its
+        transaction counts.
+    """
+    assert options.db is not None
+    store = SqlStore(make_engine(options.db))
+    await store.start()
+    counter = TxCounter(store)
+    core = Roundtable(store, SystemClock(), Keyring(secret), Settings())
+    voters = make_voters(options.voters)[index :: options.processes]
+    rounds: list[tuple[float, float, int, int]] = []
+    span: list[float] = []
+    try:
+        await capacity(core, voters, polls, options.rounds, counter, sync, rounds)
+        ordered, _, _, _ = await latency(core, voters, polls, options.rate / options.processes,
+                                         options.seconds, sync, index / options.rate, span)
+    finally:
+        await store.close()
+    return {"rounds": rounds, "latencies": ordered, "span": span, "voters": len(voters),
+            "transactions": counter.snapshot()}
+
+
+def worker_process(index: int, options: Options, secret: bytes, polls: list[tuple[int, str]],
+                   barrier: Any, moments: Any, results: Any) -> None:
+    """The body of a worker process (spawned): run ``worker``, put its figures on the queue."""
+    logging.basicConfig(level=logging.WARNING)
+    try:
+        figures = asyncio.run(worker(index, options, secret, polls,
+                                     Sync(barrier, moments, index == 0)))
+    except BaseException as failure:  # reported to the parent, which fails
+        barrier.abort()
+        results.put((index, {"error": f"{type(failure).__name__}: {failure}"}))
+        return
+    results.put((index, figures))
+
+
+def across_processes(
+    options: Options, secret: bytes, polls: list[tuple[int, str]]
+) -> tuple[float, list[float], float]:
+    """The capacity and latency runs split over ``options.processes`` spawned processes.
+
+    Args:
+        options: What to run.
+        secret: The secret of the ``Keyring`` setup used.
+        polls: (number, kind) of the polls setup opened.
+
+    Returns:
+        Capacity (votes over wall time, all rounds), the merged latencies in ms (sorted),
+        and the rate at which the latency run's votes completed.
+    """
+    count = options.processes
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(count)
+    moments = context.Array("d", options.rounds + 1)
+    results = context.Queue()
+    processes = [
+        context.Process(target=worker_process,
+                        args=(index, options, secret, polls, barrier, moments, results))
+        for index in range(count)
+    ]
+    started = time.perf_counter()
+    for process in processes:
+        process.start()
+    figures: dict[int, dict[str, Any]] = {}
+    try:
+        for _ in processes:
+            index, found = results.get(timeout=600 + options.seconds * 2)
+            figures[index] = found
+    finally:
+        for process in processes:
+            process.join(timeout=60)
+            if process.is_alive():
+                process.terminate()
+    errors = [f"worker {i}: {f['error']}" for i, f in sorted(figures.items()) if "error" in f]
+    if errors:
+        raise VoteFailed("; ".join(errors))
+    workers = [figures[i] for i in range(count)]
+    print(f"\n{count} worker processes (spawn), {' + '.join(str(w['voters']) for w in workers)} "
+          f"voters, each with its own SqlStore and Roundtable; all done "
+          f"{time.perf_counter() - started:.1f} s after spawning")
+
+    print(f"\n(a) capacity: {options.voters:,} voters at once across {count} processes, each "
+          f"voting on {len(polls)} polls in turn, {options.rounds} round(s)")
+    total_votes, total_time = 0, 0.0
+    for number in range(options.rounds):
+        rounds = [w["rounds"][number] for w in workers]
+        begin, end = min(r[0] for r in rounds), max(r[1] for r in rounds)
+        votes, batches = sum(r[2] for r in rounds), sum(r[3] for r in rounds)
+        total_votes, total_time = total_votes + votes, total_time + (end - begin)
+        own = ", ".join(f"{r[1] - r[0]:.2f}" for r in rounds)
+        what = "first votes" if number == 0 else "replacing votes"
+        print(f"  round {number + 1} ({what}): {votes:,} votes in {end - begin:.2f} s = "
+              f"{votes / (end - begin):,.0f} votes/s (processes took {own} s); {batches:,} "
+              f"write transactions (~{votes / max(batches, 1):.0f} votes each)")
+    summed = sum(sum(r[2] for r in w["rounds"]) / sum(r[1] - r[0] for r in w["rounds"])
+                 for w in workers)
+    cap = total_votes / total_time
+    commits = sum(r[3] for w in workers for r in w["rounds"])
+    print(f"  overall: {total_votes:,} votes in {total_time:.2f} s = {cap:,.0f} votes/s "
+          f"(sum of each process's own rate: {summed:,.0f} votes/s); {commits:,} write "
+          "transactions")
+
+    latencies = sorted(value for w in workers for value in w["latencies"])
+    spans = [w["span"] for w in workers]
+    begin = min(s[0] for s in spans)
+    first, last, finish = min(s[1] for s in spans), max(s[2] for s in spans), \
+        max(s[3] for s in spans)
+    started_rate = (len(latencies) - 1) / (last - first) if last > first else float("inf")
+    completed_rate = len(latencies) / (finish - begin)
+    print(f"\n(b) latency: {len(latencies):,} votes offered at {options.rate:,.0f}/s for "
+          f"{options.seconds:g} s, {options.rate / count:,.0f}/s from each process, interleaved "
+          "(open loop, timed from each vote's scheduled start)")
+    print(f"  started at {started_rate:,.0f} votes/s, completed at {completed_rate:,.0f} votes/s")
+    print(f"  p50 {percentile(latencies, 0.50):.1f} ms, p95 {percentile(latencies, 0.95):.1f} ms, "
+          f"p99 {percentile(latencies, 0.99):.1f} ms, max {latencies[-1]:.1f} ms")
+    for index, w in enumerate(workers):
+        own = w["latencies"]
+        print(f"  process {index}: p50 {percentile(own, 0.50):.1f} ms, "
+              f"p99 {percentile(own, 0.99):.1f} ms, max {own[-1]:.1f} ms")
+    return cap, latencies, completed_rate
+
+
+async def check_once(store: SqlStore, polls: list[tuple[int, str]], voters: int) -> None:
+    """Every poll has exactly one ballot and one participation row per voter.
+
+    Raises:
+        VoteFailed: A poll with more or fewer.
+    """
+    async with store.engine.connect() as conn:
+        for table, who in (("ballot", "voter_tag"), ("participation", "member")):
+            rows = (await conn.exec_driver_sql(
+                f"SELECT poll_id, count(*), count(DISTINCT {who}) FROM {table} GROUP BY poll_id"
+            )).all()
+            found = {poll_id: (rows_, distinct) for poll_id, rows_, distinct in rows}
+            for number, kind in polls:
+                poll = await store.find_poll(SPACE, number)
+                assert poll is not None
+                if found.get(poll.id) != (voters, voters):
+                    raise VoteFailed(f"{kind} poll #{number}: {found.get(poll.id)} {table} rows "
+                                     f"(rows, distinct), expected {voters} of each")
+    print(f"  check: every poll has {voters:,} ballots from {voters:,} distinct voters, and "
+          f"{voters:,} participation rows")
+
+
 async def run(options: Options, workdir: Path) -> int:
     """Run the three measurements and print the summary.
 
@@ -496,14 +733,28 @@ async def run(options: Options, workdir: Path) -> int:
     store = SqlStore(engine)
     await store.start()
     counter = TxCounter(store)
-    core = Roundtable(store, SystemClock(), Keyring(secrets.token_bytes(32)), Settings())
+    secret = secrets.token_bytes(32)
+    core = Roundtable(store, SystemClock(), Keyring(secret), Settings())
     try:
         voters = make_voters(options.voters)
         polls = await set_up(core, voters)
-        cap = await capacity(core, voters, polls, options.rounds, counter)
-        ordered, _, completed_rate, _ = await latency(
-            core, voters, polls, options.rate, options.seconds
-        )
+        if options.processes == 1:
+            cap = await capacity(core, voters, polls, options.rounds, counter)
+            ordered, _, completed_rate, _ = await latency(
+                core, voters, polls, options.rate, options.seconds
+            )
+        else:
+            # Setup's writes are all in before the workers start; a fresh store checks.
+            await store.close()
+            assert options.db is not None
+            try:
+                cap, ordered, completed_rate = await asyncio.to_thread(
+                    across_processes, options, secret, polls
+                )
+            finally:
+                store = SqlStore(make_engine(options.db))
+                await store.start()
+            await check_once(store, polls, options.voters)
         eligible = await store.member_count(SPACE)
         for number, kind in polls:
             poll = await store.find_poll(SPACE, number)

@@ -256,17 +256,25 @@ def _add_counts(dialect: str, stmt: Any) -> Any:
 
 
 async def _shred(session: AsyncSession, poll_ids: Sequence[int], dialect: str) -> None:
-    """Delete the polls' salts and idea authors; on PostgreSQL, rewrite the secret tables.
+    """Delete the polls' salts and idea authors (SQLite overwrites them: ``secure_delete``).
 
-    SQLite overwrites deleted cells (``secure_delete``). PostgreSQL leaves them as dead
-    tuples, and a plain VACUUM frees their space without wiping it; so the tables that
-    hold open polls' secrets are emptied with TRUNCATE (new, empty files; the old ones
-    are unlinked at commit) and the open polls' rows written back in shuffled order.
+    On PostgreSQL the deleted rows stay in the tables' files as dead tuples until the
+    store calls ``rewrite_secret_tables`` once the closing batch has committed.
     """
     await session.exec(delete(_author).where(_author.c.poll_id.in_(list(poll_ids))))
     await session.exec(delete(_secret).where(_secret.c.poll_id.in_(list(poll_ids))))
-    if dialect != "postgresql":
-        return
+
+
+async def rewrite_secret_tables(session: AsyncSession) -> None:
+    """PostgreSQL: rewrite the tables that hold open polls' secrets, leaving no dead rows.
+
+    PostgreSQL leaves deleted rows as dead tuples, and a plain VACUUM frees their space
+    without wiping it; so ``ballot``, ``idea_author`` and ``poll_secret`` are emptied with
+    TRUNCATE (new, empty files; the old ones are unlinked at commit) and the open polls'
+    rows written back in shuffled order. Run once after a batch of closings rather than
+    in each of its transactions: the tables hold every open poll's rows, and a burst of
+    closings would otherwise rewrite them many times over.
+    """
     names = ", ".join(table.name for table in _SECRET_TABLES)
     # Locked in one statement and one order everywhere, so two closers cannot deadlock.
     await session.exec(text(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE"))

@@ -422,8 +422,16 @@ class SqlStore(
         finally:
             self._forget_polls({poll_id for poll_id, _ in decisions})
         if done:
-            await self._checkpoint()
+            await self._wipe_residue()
         return done
+
+    async def _wipe_residue(self) -> None:
+        """After ended polls' secrets were deleted: on PostgreSQL rewrite the secret tables
+        (``closing.rewrite_secret_tables``), on SQLite empty the WAL file."""
+        if self._dialect == "postgresql":
+            async with self._write() as session:
+                await closing.rewrite_secret_tables(session)
+        await self._checkpoint()
 
     async def cancel_poll(self, poll_id: int, decision: Decision) -> bool:
         """End an OPEN poll without a count: delete its ballots and salt, log it."""
@@ -434,7 +442,7 @@ class SqlStore(
     async def _ended(self, poll_id: int, done: bool) -> bool:
         self._forget_polls({poll_id})
         if done:
-            await self._checkpoint()
+            await self._wipe_residue()
         return done
 
     async def decisions(

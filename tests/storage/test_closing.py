@@ -115,8 +115,9 @@ async def test_a_burst_of_closings_is_written_a_few_hundred_polls_at_a_time(stor
     commits = CommitCounter(store.engine)
     closed = await store.finish_closes([(poll.id, decision(poll.number)) for poll in polls])
     assert closed == set(ids)
-    # Two write transactions (250 + 50 polls), so votes elsewhere never wait long.
-    assert commits.commits == 2
+    # Two write transactions (250 + 50 polls), so votes elsewhere never wait long; on
+    # PostgreSQL one more, after them, rewrites the secret tables once for the batch.
+    assert commits.commits == (3 if store.engine.dialect.name == "postgresql" else 2)
     assert len(await store.decisions()) == 300
     assert await rows(store.engine, "SELECT count(*) FROM poll_secret") == [(0,)]
     assert await rows(store.engine, "SELECT count(*) FROM ballot WHERE voter_tag IS NOT NULL") \
