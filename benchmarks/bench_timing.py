@@ -504,6 +504,8 @@ class SqliteBase:
         """A fresh copy of the file for run ``name``; its URL."""
         db = self.workdir / f"{name}.db"
         shutil.copyfile(self.path, db)
+        # Owner-only, as the store makes its own files: else it warns at every start.
+        db.chmod(0o600)
         return f"sqlite+aiosqlite:///{db}"
 
     def discard(self, name: str) -> None:
