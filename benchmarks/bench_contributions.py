@@ -52,9 +52,10 @@ from sqlalchemy import event, text
 
 from bot.anonymity import Keyring
 from bot.commands import MembersSeen
-from bot.model import Actor, Contribution, ContributionKind, SpaceRef
+from bot.model import Actor, SpaceRef
 from bot.ports import FakeClock
 from bot.service import Roundtable, Settings
+from bot.voice_model import Contribution, ContributionKind
 from bot.voices import Spoke
 from storage import SqlStore, make_engine
 

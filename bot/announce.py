@@ -20,10 +20,11 @@ import json
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.ballots import vote_example
 from bot.cards import Card, Note, Text, Tone
 from bot.effects import DirectMessage, Effect, Post
-from bot.model import Job, JobKind, NewJob, Poll, PollKind, PollStatus
-from bot.polls import vote_example
+from bot.model import Poll, PollKind, PollStatus
+from bot.timed_work import Job, JobKind, NewJob
 from bot.views import outcome_card, poll_card
 
 if TYPE_CHECKING:

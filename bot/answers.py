@@ -29,7 +29,6 @@ from bot.errors import BadInput, NotAllowed, NotFound
 from bot.model import (
     MAX_REASON_LENGTH,
     Actor,
-    ContributionKind,
     Outcome,
     Poll,
     PollKind,
@@ -39,6 +38,7 @@ from bot.model import (
 )
 from bot.text import clean_text
 from bot.views import message_card, outcome_card
+from bot.voice_model import ContributionKind
 
 if TYPE_CHECKING:
     from bot.service import Roundtable

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 
 from bot.announce import OUTCOME, announce_job
 from bot.effects import Effect, Post, UpdatePost
-from bot.model import Actor, Decision, NewJob, Opened, Outcome, Poll, PollStatus
+from bot.model import Actor, Decision, Opened, Outcome, Poll, PollStatus
 from bot.outcome import rule_words
+from bot.timed_work import NewJob
 from bot.views import outcome_card, poll_card
 
 if TYPE_CHECKING:

@@ -9,6 +9,7 @@ every adapter gets the same polite answers to the same mistakes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from bot.model import Actor, SpaceRef
 
@@ -105,6 +106,26 @@ class MembersSeen(Command):
     Members are the people who can vote, so they make the "7 of 12" in participation.
     """
 
+    members: tuple[Actor, ...] = ()
+
+
+@dataclass(frozen=True)
+class MembersLeft(Command):
+    """An adapter reports people who left the space (or can no longer see it).
+
+    They no longer vote there or count in its "7 of 12"; what they did stays counted.
+    """
+
+    remembers_actor: ClassVar[bool] = False
+    members: tuple[Actor, ...] = ()
+
+
+@dataclass(frozen=True)
+class MembersNow(Command):
+    """An adapter reports the space's whole member list (e.g. Slack's
+    ``conversations.members``): those listed are members, anyone else has left."""
+
+    remembers_actor: ClassVar[bool] = False
     members: tuple[Actor, ...] = ()
 
 

@@ -24,17 +24,7 @@ from bot.facilitators import PARSERS as FACILITATOR_PARSERS
 from bot.facilitators import FacilitatorCommands, find_person
 from bot.ideas import PARSERS as IDEA_PARSERS
 from bot.ideas import IdeaCommands
-from bot.model import (
-    GROUP_RULES,
-    Actor,
-    Group,
-    Opened,
-    Outcome,
-    Poll,
-    PollKind,
-    PollSpec,
-    SpaceRef,
-)
+from bot.model import GROUP_RULES, Actor, Group, Opened, Outcome, Poll, PollKind, PollSpec, SpaceRef
 from bot.records import ballot_from_json
 from bot.rules import GroupInfo, Tagged, decide_in_groups
 from bot.text import clean_text

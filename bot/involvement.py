@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from bot.model import ContributionKind, SpaceRef
+from bot.model import SpaceRef
+from bot.voice_model import ContributionKind
 
 CSV_COLUMNS = (
     "space", "member", "display_name", "groups", "messages", "replies",

@@ -15,13 +15,14 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.announce import announce, wanted_key
+from bot.ballots import vote_example
 from bot.cards import Card, Note, Text
 from bot.closing import close_polls
 from bot.effects import DirectMessage, Effect, Post
-from bot.model import Job, JobKind, NewJob, Poll, PollKind, PollStatus, Schedule
+from bot.model import Poll, PollKind, PollStatus
 from bot.nudges import NudgeSweep
-from bot.polls import vote_example
 from bot.recurrence import next_occurrence
+from bot.timed_work import Job, JobKind, NewJob, Schedule
 from bot.timeparse import describe_duration
 from bot.views import outcome_card, participation
 

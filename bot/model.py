@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
 MAX_OPTIONS = 20
@@ -307,98 +307,6 @@ class Decision:
     anonymous: bool = True
 
 
-class JobKind(StrEnum):
-    """Timed work the database remembers."""
-
-    #: Close a poll at its closing time.
-    CLOSE = "close"
-    #: Remind members who have not voted; ``data`` holds the lead time in seconds.
-    REMIND = "remind"
-    #: One occurrence of a recurring schedule.
-    OCCUR = "occur"
-    #: A poll's nudge sweep: private nudges to quieter members, and the balance note to
-    #: facilitators (``bot.nudges``). Runs again every hour while the poll is open.
-    NUDGE = "nudge"
-    #: Make sure something the core decided to post was posted: a new poll's card
-    #: (``data`` {"what": "poll"}) or an ended poll's outcome ({"what": "outcome"}).
-    #: Recorded in the same transaction as the change, shortly after it; posts only what
-    #: has no stored post reference yet, so it never posts twice (``bot.announce``).
-    ANNOUNCE = "announce"
-
-
-@dataclass(frozen=True)
-class NewJob:
-    """A job to add. A job given with ``create_poll`` and no ``poll_id`` belongs to the new poll."""
-
-    kind: JobKind
-    due_at: datetime
-    poll_id: int | None = None
-    schedule_id: int | None = None
-    #: Small JSON text with kind-specific details (never a ballot or a name).
-    data: str = "{}"
-
-
-@dataclass(frozen=True)
-class Job:
-    """A claimed job, ready to run."""
-
-    id: int
-    kind: JobKind
-    due_at: datetime
-    poll_id: int | None
-    schedule_id: int | None
-    data: str
-    #: How many earlier runs failed.
-    attempts: int
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """A recurring check-in (or poll) in a space.
-
-    Exactly one of ``cron`` and ``every_seconds`` is set. ``options`` empty means a
-    check-in message; otherwise each occurrence opens a poll with these options.
-    """
-
-    id: int
-    space: SpaceRef
-    number: int
-    creator: str
-    text: str
-    cron: str | None
-    every_seconds: int | None
-    timezone: str
-    options: tuple[str, ...] = ()
-    #: How long each occurrence's poll stays open, in seconds (None: until closed by hand).
-    poll_seconds: int | None = None
-
-
-class ContributionKind(StrEnum):
-    """What someone did; counted, never read."""
-
-    MESSAGE = "message"
-    REPLY = "reply"
-    VOTE = "vote"
-    IDEA = "idea"
-    REASON = "reason"
-    RESPONSE = "response"
-
-
-@dataclass(frozen=True)
-class Contribution:
-    """One counted contribution: who, where, what kind, which day. Never any text.
-
-    ``event_id`` is the platform's id for the event (Slack ``event_id``, Discord message
-    id), so that a replayed event is never counted twice; None for the bot's own events.
-    """
-
-    space: SpaceRef
-    member: str
-    kind: ContributionKind
-    at: datetime
-    event_id: str | None = None
-
-
 @dataclass(frozen=True)
 class Opened:
     """What the core read out of a poll's sealed rows at close, for the store to keep.
@@ -414,18 +322,6 @@ class Opened:
 
 
 @dataclass(frozen=True)
-class ContributionCount:
-    """How many contributions of one kind a member made in a space (on ``day``, or over a
-    range when ``day`` is None). ``space`` is the space's key."""
-
-    space: str
-    member: str
-    kind: ContributionKind
-    day: date | None
-    count: int
-
-
-@dataclass(frozen=True)
 class Group:
     """A declared constituency in a space, e.g. ``lived-experience``.
 
@@ -437,37 +333,3 @@ class Group:
     role: str | None = None
 
 
-class NudgeReason(StrEnum):
-    """Why a private nudge or note was sent (kept in the nudge log, for caps and audit)."""
-
-    #: No contribution in the balance window, and not yet voted in an open poll.
-    QUIET = "quiet"
-    #: Has contributed lately, but not yet voted in an open poll.
-    NOT_VOTED = "not-voted"
-    #: To a facilitator: one group's share of the voice is well above its share of members.
-    BALANCE = "balance"
-
-
-@dataclass(frozen=True)
-class Nudge:
-    """One private nudge or note, as logged: to whom, where, why, when. Never its text."""
-
-    member: str
-    space: SpaceRef
-    reason: NudgeReason
-    at: datetime
-    poll_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Preferences:
-    """A member's own choices about nudges and involvement payments.
-
-    Attributes:
-        nudges: True or False once they said ``nudges on`` / ``nudges off``; None means
-            the space's default (on, unless the config asks members to opt in).
-        payments: False once they said ``payments off`` (they do not want payment).
-    """
-
-    nudges: bool | None = None
-    payments: bool = True

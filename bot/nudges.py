@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING
 from bot.balance import Balance, lopsided, measure
 from bot.effects import DirectMessage, Effect
 from bot.errors import BadInput
-from bot.model import Job, JobKind, NewJob, Nudge, NudgeReason, Poll, PollKind, SpaceRef
+from bot.model import Poll, PollKind, SpaceRef
+from bot.timed_work import Job, JobKind, NewJob
 from bot.timeparse import zone
 from bot.voice_cards import balance_note_card, nudge_card
+from bot.voice_model import Nudge, NudgeReason
 
 if TYPE_CHECKING:
     from bot.service import Roundtable

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from bot import counting, ranked, weighted
+from bot.ballots import ballot_summary
 from bot.model import Ballot, Method, Outcome, PollKind, PollSpec, Rule, Stance
-from bot.polls import ballot_summary
 
 UNITS = {
     Method.PLURALITY: "votes",

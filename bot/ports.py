@@ -7,25 +7,20 @@ ideas, voices and reach parts of the store are declared in ``bot.store_parts``.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from bot.model import (
-    Actor,
-    Decision,
-    Group,
-    Job,
-    JobKind,
-    NewJob,
-    Opened,
-    Poll,
-    PollSpec,
-    Schedule,
-    SpaceRef,
-    VoteReceipt,
+from bot.model import Actor, Decision, Group, Opened, Poll, PollSpec, SpaceRef, VoteReceipt
+from bot.store_parts import (
+    GroupStore,
+    IdeaStore,
+    JobStore,
+    ReachStore,
+    ScheduleStore,
+    VoiceStore,
 )
-from bot.store_parts import GroupStore, IdeaStore, ReachStore, VoiceStore
+from bot.timed_work import NewJob, Schedule
 
 
 class Clock(Protocol):
@@ -64,11 +59,12 @@ class FakeClock:
         self._now = max(self._now, at)
 
 
-class Store(Protocol):
+class Store(JobStore, ScheduleStore, Protocol):
     """Everything the core reads and writes. Implemented by ``storage.SqlStore``.
 
     The groups, ideas, voices and reach parts are declared in ``bot.store_parts``
-    (``GroupStore``, ``IdeaStore``, ``VoiceStore``, ``ReachStore``); ``SqlStore``
+    (``GroupStore``, ``IdeaStore``, ``VoiceStore``, ``ReachStore``), and so are the
+    timed work and schedules (``JobStore``, ``ScheduleStore``, which it extends); ``SqlStore``
     implements them all.
 
     Ballots and participation are written together but kept in separate tables with
@@ -296,108 +292,6 @@ class Store(Protocol):
         """Where an adapter posted the message with this key, if it said."""
         ...
 
-    # -- timed work (see docs/timing.md) ------------------------------------------
-
-    async def add_jobs(self, jobs: Sequence[NewJob]) -> None:
-        """Add jobs in one transaction."""
-        ...
-
-    async def claim_jobs(
-        self, worker: str, now: datetime, lease_until: datetime, limit: int,
-        kinds: Sequence[JobKind] | None = None,
-        platforms: Collection[str] | None = None,
-    ) -> list[Job]:
-        """Atomically claim up to ``limit`` due jobs for ``worker``, earliest first.
-
-        A job is due when it is not done, ``due_at <= now``, and it is unclaimed or its
-        lease has run out (its worker stopped). Two workers never get the same job while
-        a lease holds: a conditional UPDATE (``FOR UPDATE SKIP LOCKED`` on PostgreSQL).
-        ``kinds``, if given, claims only jobs of those kinds; ``platforms``, only jobs
-        whose poll or schedule is on one of those platforms (and jobs with neither).
-        """
-        ...
-
-    async def upcoming_targets(
-        self, until: datetime, limit: int, platforms: Collection[str] | None = None
-    ) -> tuple[list[int], list[int]]:
-        """The poll and schedule ids of unclaimed pending jobs due by ``until`` (at most
-        ``limit`` jobs, earliest first; ``platforms`` as for ``claim_jobs``), for reading
-        them ahead."""
-        ...
-
-    async def finish_jobs(
-        self, done: Sequence[tuple[int, Sequence[NewJob]]], worker: str, now: datetime
-    ) -> int:
-        """Mark jobs done and add their follow-up jobs (e.g. the next occurrence), atomically.
-
-        Only jobs still claimed by ``worker`` are finished (and only their follow-ups
-        added); returns how many were.
-        """
-        ...
-
-    async def renew_leases(self, job_ids: Sequence[int], worker: str,
-                           lease_until: datetime) -> set[int]:
-        """Extend ``worker``'s claim on unfinished jobs it holds; returns the ids still held."""
-        ...
-
-    async def fail_job(
-        self, job_id: int, worker: str, error: str, retry_at: datetime | None, now: datetime
-    ) -> None:
-        """Record a failed run: count it, keep ``error`` (a short type name, never a payload),
-        and either release the job to run again at ``retry_at`` or, with None, give up on
-        it (it is then done, marked failed)."""
-        ...
-
-    async def next_due(self) -> datetime | None:
-        """When the earliest pending job falls due, if there is one."""
-        ...
-
-    async def prune_jobs(self, before: datetime) -> int:
-        """Delete jobs finished (or given up on) before ``before``; returns how many."""
-        ...
-
-    async def next_due_after(self, after: datetime) -> datetime | None:
-        """The earliest due time later than ``after`` among pending jobs (cheap)."""
-        ...
-
-    async def job_failures(self) -> list[tuple[int, str, int, str]]:
-        """Jobs given up on: (id, kind, attempts, last error)."""
-        ...
-
-    async def extend_poll(
-        self, poll_id: int, closes_at: datetime, jobs: Sequence[NewJob]
-    ) -> bool:
-        """Move an OPEN poll's closing time and replace its pending (unclaimed, not done)
-        jobs with ``jobs``, in one transaction. False if the poll is not open."""
-        ...
-
-    # -- schedules ------------------------------------------------------------------
-
-    async def create_schedule(
-        self,
-        space: SpaceRef,
-        creator: str,
-        schedule: Schedule,
-        first: NewJob,
-        now: datetime,
-    ) -> Schedule:
-        """Store a schedule with the next free number in its space (``schedule.id`` and
-        ``schedule.number`` are ignored) and its first occurrence job (whose
-        ``schedule_id`` is filled in), in one transaction."""
-        ...
-
-    async def schedules(self, space: SpaceRef) -> list[Schedule]:
-        """The space's active schedules, by number."""
-        ...
-
-    async def get_schedule(self, schedule_id: int) -> Schedule | None:
-        """An active schedule by id."""
-        ...
-
-    async def delete_schedule(self, space: SpaceRef, number: int) -> bool:
-        """Remove a schedule and its pending jobs; False if there was none."""
-        ...
-
     # -- members' own settings and requests ---------------------------------------
 
     async def set_member_timezone(self, member: str, timezone: str) -> None:
@@ -421,5 +315,5 @@ class Store(Protocol):
         ...
 
 
-__all__ = ["Clock", "FakeClock", "GroupStore", "IdeaStore", "ReachStore", "Store", "SystemClock",
-           "VoiceStore"]
+__all__ = ["Clock", "FakeClock", "GroupStore", "IdeaStore", "JobStore", "ReachStore",
+           "ScheduleStore", "Store", "SystemClock", "VoiceStore"]

@@ -14,7 +14,7 @@ from functools import lru_cache
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.errors import BadInput
-from bot.model import Schedule
+from bot.timed_work import Schedule
 from bot.timeparse import parse_duration, zone
 
 MIN_INTERVAL = timedelta(hours=1)

@@ -13,17 +13,11 @@ from bot.cards import Card, Note, Text, Tone
 from bot.effects import DirectMessage, Effect, Post, Reply, UpdatePost
 from bot.errors import BadInput, NotAllowed, NotFound, PollClosed
 from bot.job_runner import schedule_card
-from bot.model import (
-    DEFAULT_METHOD,
-    JobKind,
-    NewJob,
-    PollKind,
-    PollSpec,
-    Schedule,
-)
+from bot.model import DEFAULT_METHOD, PollKind, PollSpec
 from bot.polls import MAX_OPTIONS, check_options
 from bot.recurrence import check_cron, check_every, describe, next_occurrence
 from bot.text import clean_text
+from bot.timed_work import JobKind, NewJob, Schedule
 from bot.timeparse import MAX_AHEAD, parse_duration, parse_when, zone
 from bot.timing import poll_jobs
 from bot.views import message_card, poll_card

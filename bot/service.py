@@ -2,41 +2,37 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import ClassVar
 
 from bot import commands as c
 from bot.announce import POLL, announce_job
 from bot.anonymity import PROMISE, Keyring, new_salt, sealed_size
 from bot.balance import BalancePolicy
+from bot.ballots import describe_ballot, parse_ballot
 from bot.cards import Card, Tone
 from bot.closing import close_polls, decision_of
 from bot.effects import Effect, Post, Reply, UpdatePost
 from bot.errors import BadInput, NotAllowed, NotFound, PollClosed, RoundtableError
 from bot.groups import GroupCommands
 from bot.help import help_card
-from bot.model import (
-    Actor,
-    Contribution,
-    ContributionKind,
-    Decision,
-    Outcome,
-    Poll,
-    PollKind,
-    PollSpec,
-    PollStatus,
-    Schedule,
-    SpaceRef,
+from bot.membership import (
+    NOT_PRIVATE,
+    OPEN_TO_ALL,
+    PRIVATE_COMMANDS,
+    QUIETLY_MEMBERS_ONLY,
+    MembershipCommands,
+    not_a_member,
 )
+from bot.model import Actor, Decision, Outcome, Poll, PollKind, PollSpec, PollStatus, SpaceRef
 from bot.nudges import NudgePolicy
-from bot.polls import build_spec, describe_ballot, parse_ballot
+from bot.polls import build_spec
 from bot.ports import Clock, Store
 from bot.records import ballot_to_json
 from bot.scheduling import TimedCommands, occurrence_effects
+from bot.timed_work import Schedule
 from bot.timing import poll_jobs
 from bot.views import (
     decisions_card,
@@ -46,64 +42,13 @@ from bot.views import (
     poll_card,
     polls_card,
 )
-from bot.voices import ForgetMe, SetNudges, SetPayments, ShowMine, ShowMyData, Spoke, VoiceCommands
+from bot.voice_model import Contribution, ContributionKind
+from bot.voices import VoiceCommands
 
 log = logging.getLogger(__name__)
 
-#: Commands about the person alone, which also work in a private conversation with the
-#: bot, outside any channel (``Roundtable.handle_private``).
-PRIVATE_COMMANDS: tuple[type[c.Command], ...] = (
-    c.Help, c.SetTimezone, SetNudges, SetPayments, ShowMyData, ForgetMe)
-NOT_PRIVATE = ("That works in a channel where Roundtable has been added: type it there. In a "
-               "private message you can use help, timezone, nudges, payments, my-data and "
-               "forget-me.")
-
 #: Roles an adapter may vouch for that make someone a facilitator of every space it reports.
 FACILITATOR_ROLES = frozenset({"facilitator", "admin"})
-
-
-@dataclass(frozen=True)
-class MembersLeft(c.Command):
-    """An adapter reports people who left the space (or can no longer see it).
-
-    They no longer vote there or count in its "7 of 12"; what they did stays counted.
-    """
-
-    remembers_actor: ClassVar[bool] = False
-    members: tuple[Actor, ...] = ()
-
-
-@dataclass(frozen=True)
-class MembersNow(c.Command):
-    """An adapter reports the space's whole member list (e.g. Slack's
-    ``conversations.members``): those listed are members, anyone else has left."""
-
-    remembers_actor: ClassVar[bool] = False
-    members: tuple[Actor, ...] = ()
-
-
-#: Commands anyone may give in a channel: the adapters' reports of who is there, and
-#: what is about the person alone. Every other command counts only from a member.
-OPEN_TO_ALL: tuple[type[c.Command], ...] = (
-    c.MembersSeen, MembersLeft, MembersNow, ShowMine, *PRIVATE_COMMANDS)
-#: Things that happen rather than requests: from someone not a member they are dropped
-#: without a word (a message in a channel, a platform role change).
-QUIETLY_MEMBERS_ONLY: tuple[type[c.Command], ...] = (Spoke, c.RolesSeen)
-
-
-def not_a_member(command: c.Command) -> NotAllowed:
-    """The polite refusal for someone the platform has not reported in the channel."""
-    after = "Ask to be added to the channel first, then try again. Nothing was recorded."
-    if isinstance(command, c.CastVote):
-        return NotAllowed("You can only vote in polls of channels you are a member of. "
-                          f"Poll #{command.poll} belongs to a channel you are not in. {after}")
-    if isinstance(command, c.AddIdea):
-        return NotAllowed("You can only add ideas in channels you are a member of. " + after)
-    if isinstance(command, c.CreatePoll | c.IdeasToPoll | c.StartIdeas):
-        return NotAllowed("You can only start a poll in a channel you are a member of. "
-                          + after)
-    return NotAllowed("Roundtable only takes part in a channel's decisions with the "
-                      "channel's members. " + after)
 
 
 @dataclass(frozen=True)
@@ -144,10 +89,8 @@ class Roundtable:
             c.CancelPoll: self._cancel,
             c.ListDecisions: self._decisions,
             c.Help: self._help,
-            c.MembersSeen: self._members_seen,
-            MembersLeft: self._members_left,
-            MembersNow: self._members_now,
         }
+        self._handlers.update(MembershipCommands(self).handlers())
         self._handlers.update(TimedCommands(self).handlers())
         self.groups = GroupCommands(self)
         self._handlers.update(self.groups.handlers())
@@ -441,22 +384,6 @@ class Roundtable:
     async def _decisions(self, cmd: c.ListDecisions) -> list[Effect]:
         decisions = await self.store.decisions(cmd.space, cmd.limit)
         return [Reply(cmd.actor, cmd.space, decisions_card(decisions))]
-
-    async def _members_seen(self, cmd: c.MembersSeen) -> list[Effect]:
-        now = self.clock.now()
-        # Concurrent touches are written together by the store.
-        await asyncio.gather(*(self.store.touch_member(cmd.space, m, now) for m in cmd.members))
-        return []
-
-    async def _members_left(self, cmd: MembersLeft) -> list[Effect]:
-        # Most reports are of people already gone: only the members left cost a write.
-        gone = [m.key for m in cmd.members if await self.store.is_member(cmd.space, m.key)]
-        await self.store.remove_members(cmd.space, gone)
-        return []
-
-    async def _members_now(self, cmd: MembersNow) -> list[Effect]:
-        await self.store.set_members(cmd.space, cmd.members, self.clock.now())
-        return []
 
     async def _help(self, cmd: c.Help) -> list[Effect]:
         return [Reply(cmd.actor, cmd.space, help_card(cmd.topic))]

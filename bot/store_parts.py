@@ -1,4 +1,5 @@
-"""The group, ideas, voices and reach parts of the store protocol (``bot.ports.Store``).
+"""The group, ideas, voices, reach, job and schedule parts of the store protocol
+(``bot.ports.Store``).
 
 Kept apart from ``bot.ports`` only for size; ``storage.SqlStore`` implements them all.
 """
@@ -9,17 +10,9 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from bot.model import (
-    Contribution,
-    ContributionCount,
-    Decision,
-    Group,
-    Nudge,
-    Outcome,
-    Poll,
-    Preferences,
-    SpaceRef,
-)
+from bot.model import Decision, Group, Outcome, Poll, SpaceRef
+from bot.timed_work import Job, JobKind, NewJob, Schedule
+from bot.voice_model import Contribution, ContributionCount, Nudge, Preferences
 
 
 class GroupStore(Protocol):
@@ -217,4 +210,111 @@ class ReachStore(Protocol):
 
     async def clear_unreachable(self, member: str) -> None:
         """Forget that a member could not be reached."""
+        ...
+
+
+class JobStore(Protocol):
+    """Timed work: jobs claimed exactly once (implemented in storage/jobs.py; see
+    docs/timing.md)."""
+
+    async def add_jobs(self, jobs: Sequence[NewJob]) -> None:
+        """Add jobs in one transaction."""
+        ...
+
+    async def claim_jobs(
+        self, worker: str, now: datetime, lease_until: datetime, limit: int,
+        kinds: Sequence[JobKind] | None = None,
+        platforms: Collection[str] | None = None,
+    ) -> list[Job]:
+        """Atomically claim up to ``limit`` due jobs for ``worker``, earliest first.
+
+        A job is due when it is not done, ``due_at <= now``, and it is unclaimed or its
+        lease has run out (its worker stopped). Two workers never get the same job while
+        a lease holds: a conditional UPDATE (``FOR UPDATE SKIP LOCKED`` on PostgreSQL).
+        ``kinds``, if given, claims only jobs of those kinds; ``platforms``, only jobs
+        whose poll or schedule is on one of those platforms (and jobs with neither).
+        """
+        ...
+
+    async def upcoming_targets(
+        self, until: datetime, limit: int, platforms: Collection[str] | None = None
+    ) -> tuple[list[int], list[int]]:
+        """The poll and schedule ids of unclaimed pending jobs due by ``until`` (at most
+        ``limit`` jobs, earliest first; ``platforms`` as for ``claim_jobs``), for reading
+        them ahead."""
+        ...
+
+    async def finish_jobs(
+        self, done: Sequence[tuple[int, Sequence[NewJob]]], worker: str, now: datetime
+    ) -> int:
+        """Mark jobs done and add their follow-up jobs (e.g. the next occurrence), atomically.
+
+        Only jobs still claimed by ``worker`` are finished (and only their follow-ups
+        added); returns how many were.
+        """
+        ...
+
+    async def renew_leases(self, job_ids: Sequence[int], worker: str,
+                           lease_until: datetime) -> set[int]:
+        """Extend ``worker``'s claim on unfinished jobs it holds; returns the ids still held."""
+        ...
+
+    async def fail_job(
+        self, job_id: int, worker: str, error: str, retry_at: datetime | None, now: datetime
+    ) -> None:
+        """Record a failed run: count it, keep ``error`` (a short type name, never a payload),
+        and either release the job to run again at ``retry_at`` or, with None, give up on
+        it (it is then done, marked failed)."""
+        ...
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest pending job falls due, if there is one."""
+        ...
+
+    async def prune_jobs(self, before: datetime) -> int:
+        """Delete jobs finished (or given up on) before ``before``; returns how many."""
+        ...
+
+    async def next_due_after(self, after: datetime) -> datetime | None:
+        """The earliest due time later than ``after`` among pending jobs (cheap)."""
+        ...
+
+    async def job_failures(self) -> list[tuple[int, str, int, str]]:
+        """Jobs given up on: (id, kind, attempts, last error)."""
+        ...
+
+    async def extend_poll(
+        self, poll_id: int, closes_at: datetime, jobs: Sequence[NewJob]
+    ) -> bool:
+        """Move an OPEN poll's closing time and replace its pending (unclaimed, not done)
+        jobs with ``jobs``, in one transaction. False if the poll is not open."""
+        ...
+
+
+class ScheduleStore(Protocol):
+    """Recurring check-ins and polls (implemented in storage/schedules.py)."""
+
+    async def create_schedule(
+        self,
+        space: SpaceRef,
+        creator: str,
+        schedule: Schedule,
+        first: NewJob,
+        now: datetime,
+    ) -> Schedule:
+        """Store a schedule with the next free number in its space (``schedule.id`` and
+        ``schedule.number`` are ignored) and its first occurrence job (whose
+        ``schedule_id`` is filled in), in one transaction."""
+        ...
+
+    async def schedules(self, space: SpaceRef) -> list[Schedule]:
+        """The space's active schedules, by number."""
+        ...
+
+    async def get_schedule(self, schedule_id: int) -> Schedule | None:
+        """An active schedule by id."""
+        ...
+
+    async def delete_schedule(self, space: SpaceRef, number: int) -> bool:
+        """Remove a schedule and its pending jobs; False if there was none."""
         ...

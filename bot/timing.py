@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING
 
 from bot.effects import Effect
 from bot.job_runner import NOTHING, JobRunner, take_turns
-from bot.model import Job, JobKind, NewJob, PollKind, PollSpec
+from bot.model import PollKind, PollSpec
 from bot.nudges import FIRST_SWEEP
+from bot.timed_work import Job, JobKind, NewJob
 
 if TYPE_CHECKING:
     from bot.service import Roundtable

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.anonymity import OPEN_POLL_NOTE, PROMISE
+from bot.ballots import vote_example
 from bot.cards import Bar, Button, Card, Items, Line, Note, Text, Tone
 from bot.model import MAX_OPTION_LENGTH, Decision, Outcome, Poll, PollKind, PollStatus
 from bot.outcome import rule_words
-from bot.polls import KIND_WORDS, METHOD_WORDS, vote_example
+from bot.polls import KIND_WORDS, METHOD_WORDS
 
 #: The action of a poll card's Vote button: ``vote:<poll id>`` (see ``vote_poll_id``).
 VOTE_ACTION = "vote"

@@ -12,9 +12,10 @@ from datetime import date
 
 from bot.anonymity import PROMISE
 from bot.balance import Balance, GroupBalance
+from bot.ballots import vote_example
 from bot.cards import Bar, Card, Items, Line, Note, Text
-from bot.model import ContributionCount, ContributionKind, NudgeReason, Poll, PollKind, Preferences
-from bot.polls import vote_example
+from bot.model import Poll, PollKind
+from bot.voice_model import ContributionCount, ContributionKind, NudgeReason, Preferences
 
 #: Within this far of 1, a voice ratio reads as "about their share".
 _ABOUT = 0.2

@@ -17,10 +17,11 @@ from bot.cards import Card, Note, Text, Tone
 from bot.commands import Command
 from bot.effects import Effect, Reply
 from bot.errors import BadInput, expect_no_args
-from bot.model import Actor, ContributionKind, Preferences, SpaceRef
+from bot.model import Actor, SpaceRef
 from bot.nudges import NudgeSweep
 from bot.views import message_card
 from bot.voice_cards import balance_card, me_card, nudge_counts_card
+from bot.voice_model import ContributionKind, Preferences
 
 if TYPE_CHECKING:
     from bot.service import Roundtable

@@ -25,7 +25,9 @@ from typing import Any
 from sqlalchemy import Date, delete, func, insert, literal, select, text, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.model import ContributionKind, Decision, NewJob, Opened, PollStatus
+from bot.model import Decision, Opened, PollStatus
+from bot.timed_work import NewJob
+from bot.voice_model import ContributionKind
 from storage.base import upsert
 from storage.convert import decision_values, job_values
 from storage.ideas import IdeaRow

@@ -6,22 +6,9 @@ import json
 from datetime import datetime
 from typing import Any
 
-from bot.model import (
-    Decision,
-    Job,
-    JobKind,
-    Method,
-    NewJob,
-    Poll,
-    PollKind,
-    PollSpec,
-    PollStatus,
-    Quorum,
-    Rule,
-    Schedule,
-    SpaceRef,
-)
+from bot.model import Decision, Method, Poll, PollKind, PollSpec, PollStatus, Quorum, Rule, SpaceRef
 from bot.records import outcome_from_json, outcome_to_json
+from bot.timed_work import Job, JobKind, NewJob, Schedule
 from storage.tables import DecisionRow, PollRow, ScheduleRow, utc
 
 

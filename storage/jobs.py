@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.model import Job, JobKind, NewJob
+from bot.timed_work import Job, JobKind, NewJob
 from storage.base import StoreBase
 from storage.convert import job_from_row, job_values
 from storage.tables import MAX_JOB_ERROR, JobRow, PollRow, ScheduleRow, utc

@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import func, insert, or_, select, update
 
-from bot.model import Nudge, Preferences, SpaceRef
+from bot.model import SpaceRef
+from bot.voice_model import Nudge, Preferences
 from storage.base import StoreBase, upsert
 from storage.tables import MemberSettingRow, utc
 from storage.voice_tables import BalanceNoteRow, MemberPreferenceRow, NudgeLogRow

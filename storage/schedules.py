@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlmodel import col
 
-from bot.model import NewJob, Schedule, SpaceRef
+from bot.model import SpaceRef
+from bot.timed_work import NewJob, Schedule
 from storage.base import StoreBase
 from storage.cache import TtlCache
 from storage.convert import job_values, new_schedule_row, schedule_from_row

@@ -20,16 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
 from bot.errors import PollClosed
-from bot.model import (
-    Decision,
-    NewJob,
-    Opened,
-    Poll,
-    PollSpec,
-    PollStatus,
-    SpaceRef,
-    VoteReceipt,
-)
+from bot.model import Decision, Opened, Poll, PollSpec, PollStatus, SpaceRef, VoteReceipt
+from bot.timed_work import NewJob
 from storage import closing
 from storage.cache import TtlCache
 from storage.convert import decision_from_row, job_values, new_poll_row, poll_from_row

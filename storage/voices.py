@@ -24,7 +24,8 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.model import Contribution, ContributionCount, ContributionKind, SpaceRef
+from bot.model import SpaceRef
+from bot.voice_model import Contribution, ContributionCount, ContributionKind
 from storage.base import upsert
 from storage.records import RecordMethods
 from storage.tables import SpaceMemberRow, utc

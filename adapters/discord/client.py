@@ -27,9 +27,8 @@ from adapters.discord.interact import APOLOGY, OLD_VERSION, Bridge, bridge_of
 from adapters.discord.modals import handle_modal
 from adapters.discord.translate import PLATFORM, member_actor, role_ids, spoke_from
 from bot.cards import Card, Text
-from bot.commands import MembersSeen
+from bot.commands import MembersLeft, MembersSeen
 from bot.model import Actor, SpaceRef
-from bot.service import MembersLeft
 
 log = logging.getLogger(__name__)
 

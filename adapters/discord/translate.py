@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import discord
 
-from bot.model import Actor, ContributionKind, SpaceRef
+from bot.model import Actor, SpaceRef
+from bot.voice_model import ContributionKind
 from bot.voices import Spoke
 
 PLATFORM = "discord"

@@ -10,10 +10,10 @@ from adapters.slack.directory import Directory
 from adapters.slack.sender import Sender
 from adapters.slack.translate import PLATFORM, space
 from bot.cards import Tone
-from bot.commands import Command, RolesSeen
+from bot.commands import Command, MembersNow, RolesSeen
 from bot.effects import Reply
 from bot.model import Actor, SpaceRef
-from bot.service import MembersNow, Roundtable
+from bot.service import Roundtable
 from bot.views import message_card
 
 log = logging.getLogger(__name__)

@@ -14,9 +14,8 @@ from slack_bolt.async_app import AsyncApp
 from adapters.slack.context import Context
 from adapters.slack.home import home_view
 from adapters.slack.translate import PLATFORM, counted_message, event_id_of, space, team_of
-from bot.commands import MembersSeen
+from bot.commands import MembersLeft, MembersSeen
 from bot.model import Actor
-from bot.service import MembersLeft
 from bot.voices import Spoke
 
 log = logging.getLogger(__name__)

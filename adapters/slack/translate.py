@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.model import ContributionKind, SpaceRef
+from bot.model import SpaceRef
+from bot.voice_model import ContributionKind
 from bot.voices import MAX_EVENT_ID
 
 PLATFORM = "slack"

@@ -8,7 +8,8 @@ from datetime import timedelta
 from bot.cards import Card
 from bot.commands import ClosePoll, CreatePoll, MembersSeen
 from bot.effects import DirectMessage, Post
-from bot.model import Actor, JobKind, SpaceRef
+from bot.model import Actor, SpaceRef
+from bot.timed_work import JobKind
 from bot.timing import BACKOFF, Timekeeper
 from tests.conftest import as_posted
 

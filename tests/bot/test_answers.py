@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.export import decisions_csv, decisions_json
-from bot.model import ContributionKind
+from bot.voice_model import ContributionKind
 
 
 async def _consent_proposal_with_a_block(driver) -> str:

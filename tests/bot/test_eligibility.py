@@ -9,10 +9,18 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from bot.commands import AddIdea, CastVote, ClosePoll, CreatePoll, MembersSeen
+from bot.commands import (
+    AddIdea,
+    CastVote,
+    ClosePoll,
+    CreatePoll,
+    MembersLeft,
+    MembersNow,
+    MembersSeen,
+)
 from bot.effects import Reply
-from bot.model import Actor, ContributionKind, SpaceRef
-from bot.service import MembersLeft, MembersNow
+from bot.model import Actor, SpaceRef
+from bot.voice_model import ContributionKind
 from bot.voices import Spoke
 
 MALLORY = Actor("console", "local", "mallory", "Mallory")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from bot.commands import RolesSeen
-from bot.model import ContributionKind
+from bot.voice_model import ContributionKind
 
 STAFF = ["dana", "eli", "fay", "gus", "hal"]
 LIVED = ["ivy", "jo", "kim", "lee", "max"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, text
 
-from bot.model import ContributionKind
+from bot.voice_model import ContributionKind
 
 
 async def _ideas(driver, number: int = 1) -> list[str]:

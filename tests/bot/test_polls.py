@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.ballots import parse_ballot, vote_example
 from bot.commands import CreatePoll
 from bot.errors import BadInput
 from bot.model import Actor, Ballot, Method, PollKind, SpaceRef, Stance
-from bot.polls import build_spec, parse_ballot, vote_example
+from bot.polls import build_spec
 
 ACTOR = Actor("console", "local", "alice", "alice")
 SPACE = SpaceRef("console", "local", "playground")

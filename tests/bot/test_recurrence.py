@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.errors import BadInput
-from bot.model import Schedule, SpaceRef
+from bot.model import SpaceRef
 from bot.recurrence import check_cron, check_every, next_occurrence
+from bot.timed_work import Schedule
 
 SPACE = SpaceRef("console", "local", "playground")
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from bot.commands import CastVote
 from bot.involvement import involvement_csv, involvement_rows
-from bot.model import Actor, ContributionKind, Group, SpaceRef
+from bot.model import Actor, Group, SpaceRef
+from bot.voice_model import ContributionKind
 from bot.voices import Spoke
 
 SPACE = SpaceRef("console", "local", "playground")

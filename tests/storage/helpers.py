@@ -11,9 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.model import (
     Actor,
     Decision,
-    JobKind,
     Method,
-    NewJob,
     Outcome,
     PollKind,
     PollSpec,
@@ -21,6 +19,7 @@ from bot.model import (
     Quorum,
     SpaceRef,
 )
+from bot.timed_work import JobKind, NewJob
 
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 SPACE = SpaceRef("console", "local", "general")

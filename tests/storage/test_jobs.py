@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.model import Job, JobKind
+from bot.timed_work import Job, JobKind
 from storage import SqlStore
 from tests.storage.helpers import T0, StatementLog, job, rows
 

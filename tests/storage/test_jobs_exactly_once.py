@@ -16,7 +16,7 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-from bot.model import JobKind
+from bot.timed_work import JobKind
 from storage import SqlStore, make_engine
 from tests.storage.helpers import T0, job, rows
 

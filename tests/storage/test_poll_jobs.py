@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.model import JobKind
+from bot.timed_work import JobKind
 from storage import SqlStore
 from tests.storage.helpers import OTHER_SPACE, SPACE, T0, job, rows, spec
 

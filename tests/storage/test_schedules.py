@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import event
 
-from bot.model import JobKind, Schedule
+from bot.timed_work import JobKind, Schedule
 from storage import SqlStore
 from tests.storage.helpers import OTHER_SPACE, SPACE, T0, job, rows
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 import storage.voices as voices
-from bot.model import Contribution, ContributionKind, Nudge, NudgeReason
+from bot.voice_model import Contribution, ContributionKind, Nudge, NudgeReason
 from storage import SqlStore
 from tests.storage.helpers import OTHER_SPACE, SPACE, T0, CommitCounter, Ticker, actor, rows
 

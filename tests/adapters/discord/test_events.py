@@ -10,7 +10,7 @@ import pytest
 
 from adapters.discord import create
 from adapters.discord.adapter import DiscordAdapter
-from bot.model import ContributionKind
+from bot.voice_model import ContributionKind
 from roundtable.bootstrap import App
 from roundtable.config import Config, ConfigError, DiscordConfig
 from tests.adapters.discord import payloads as p

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from adapters.discord.adapter import DiscordAdapter
-from bot.model import Contribution, ContributionKind
+from bot.voice_model import Contribution, ContributionKind
 from tests.adapters.discord import payloads as p
 from tests.adapters.discord.fake_discord import FakeDiscord
 from tests.adapters.discord.helpers import (

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from bot.model import ContributionKind, SpaceRef
+from bot.model import SpaceRef
+from bot.voice_model import ContributionKind
 from tests.adapters.slack.fake_slack import FakeSlack
 from tests.adapters.slack.test_polls import blocks_of, texts
 

@@ -7,7 +7,8 @@ from slack_bolt.adapter.socket_mode.async_internals import run_async_bolt_app
 from slack_sdk.socket_mode.request import SocketModeRequest
 
 from adapters.slack import SlackAdapter, create
-from bot.model import ContributionKind, SpaceRef
+from bot.model import SpaceRef
+from bot.voice_model import ContributionKind
 from roundtable.bootstrap import App
 from roundtable.config import Config, ConfigError, SlackConfig
 from tests.adapters.slack.conftest import TOKEN

@@ -1,0 +1,82 @@
+"""Who may take part where: channel membership as the platform reports it.
+
+Only people the platform reports in a channel vote, add ideas or start polls there;
+the adapters report them (``MembersSeen``, ``MembersLeft``, ``MembersNow``) and the
+core decides (``Roundtable.may_take_part``). Some commands are about the person alone
+and work anywhere, even in a private conversation with the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from bot import commands as c
+from bot.effects import Effect
+from bot.errors import NotAllowed
+from bot.voices import ForgetMe, SetNudges, SetPayments, ShowMine, ShowMyData, Spoke
+
+if TYPE_CHECKING:
+    from bot.service import Roundtable
+
+#: Commands about the person alone, which also work in a private conversation with the
+#: bot, outside any channel (``Roundtable.handle_private``).
+PRIVATE_COMMANDS: tuple[type[c.Command], ...] = (
+    c.Help, c.SetTimezone, SetNudges, SetPayments, ShowMyData, ForgetMe)
+NOT_PRIVATE = ("That works in a channel where Roundtable has been added: type it there. In a "
+               "private message you can use help, timezone, nudges, payments, my-data and "
+               "forget-me.")
+#: Commands anyone may give in a channel: the adapters' reports of who is there, and
+#: what is about the person alone. Every other command counts only from a member.
+OPEN_TO_ALL: tuple[type[c.Command], ...] = (
+    c.MembersSeen, c.MembersLeft, c.MembersNow, ShowMine, *PRIVATE_COMMANDS)
+#: Things that happen rather than requests: from someone not a member they are dropped
+#: without a word (a message in a channel, a platform role change).
+QUIETLY_MEMBERS_ONLY: tuple[type[c.Command], ...] = (Spoke, c.RolesSeen)
+
+
+def not_a_member(command: c.Command) -> NotAllowed:
+    """The polite refusal for someone the platform has not reported in the channel."""
+    after = "Ask to be added to the channel first, then try again. Nothing was recorded."
+    if isinstance(command, c.CastVote):
+        return NotAllowed("You can only vote in polls of channels you are a member of. "
+                          f"Poll #{command.poll} belongs to a channel you are not in. {after}")
+    if isinstance(command, c.AddIdea):
+        return NotAllowed("You can only add ideas in channels you are a member of. " + after)
+    if isinstance(command, c.CreatePoll | c.IdeasToPoll | c.StartIdeas):
+        return NotAllowed("You can only start a poll in a channel you are a member of. "
+                          + after)
+    return NotAllowed("Roundtable only takes part in a channel's decisions with the "
+                      "channel's members. " + after)
+
+
+class MembershipCommands:
+    """Handlers for the adapters' reports of who is in a channel."""
+
+    def __init__(self, core: Roundtable) -> None:
+        self.core = core
+        self.store = core.store
+
+    def handlers(self) -> dict[type, Callable]:
+        """Command type -> handler."""
+        return {c.MembersSeen: self.seen, c.MembersLeft: self.left, c.MembersNow: self.now}
+
+    async def seen(self, cmd: c.MembersSeen) -> list[Effect]:
+        """People the platform reports in the space join it."""
+        now = self.core.clock.now()
+        # Concurrent touches are written together by the store.
+        await asyncio.gather(*(self.store.touch_member(cmd.space, m, now) for m in cmd.members))
+        return []
+
+    async def left(self, cmd: c.MembersLeft) -> list[Effect]:
+        """People who left are members no more."""
+        # Most reports are of people already gone: only the members left cost a write.
+        gone = [m.key for m in cmd.members if await self.store.is_member(cmd.space, m.key)]
+        await self.store.remove_members(cmd.space, gone)
+        return []
+
+    async def now(self, cmd: c.MembersNow) -> list[Effect]:
+        """The whole member list: those listed are members, anyone else has left."""
+        await self.store.set_members(cmd.space, cmd.members, self.core.clock.now())
+        return []
