@@ -93,18 +93,14 @@ def not_posted_yet(confirmation: Card) -> Card:
     return Card(
         title=confirmation.title.replace(" is up", " is saved, but not posted yet"),
         lines=(
-            Text("The channel did not take its message just now. I will try again in a "
-                 "minute, and keep trying for about 40 minutes; if it never works, I will "
-                 "tell you privately. People can already vote with the vote command."),
+            Text("I could not post it in the channel just now. I will try again in a "
+                 "minute, and keep trying for about 40 minutes. If it never works, I will "
+                 "tell you in a private message. People can already vote with the vote "
+                 "command."),
             Note("Do not start it again: that would make a second poll."),
         ),
         tone=Tone.WARNING,
     )
-
-
-def is_confirmation(card: Card) -> bool:
-    """Whether ``card`` tells someone their new poll or proposal is up."""
-    return card.title.startswith("Your ") and card.title.endswith(" is up")
 
 
 def not_posted_card(poll: Poll) -> Card:

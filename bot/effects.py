@@ -32,6 +32,11 @@ class Reply:
     to: Actor
     space: SpaceRef
     card: Card
+    #: The key of a ``Post`` in the same answer that this reply says is up ("Your poll #3
+    #: is up"). If that post fails, the adapter shows ``if_not_posted`` instead: one true
+    #: thing, never "is up" beside "could not post".
+    after: str | None = None
+    if_not_posted: Card | None = None
 
 
 @dataclass(frozen=True)

@@ -47,8 +47,7 @@ def not_a_member(command: c.Command) -> NotAllowed:
     if isinstance(command, c.CreatePoll | c.IdeasToPoll | c.StartIdeas):
         return NotAllowed("You can only start a poll in a channel you are a member of. "
                           + after)
-    return NotAllowed("Roundtable only takes part in a channel's decisions with the "
-                      "channel's members. " + after)
+    return NotAllowed("Only members of this channel can do that here. " + after)
 
 
 class MembershipCommands:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot import commands as c
-from bot.announce import POLL, announce_job
+from bot.announce import POLL, announce_job, not_posted_yet
 from bot.anonymity import PROMISE, Keyring, new_salt, sealed_size
 from bot.balance import BalancePolicy
 from bot.ballots import describe_ballot, parse_ballot
@@ -235,13 +235,15 @@ class Roundtable:
                                             [*poll_jobs(spec, now), announce_job(POLL, now)])
         eligible = await self.store.member_count(cmd.space)
         kind = "proposal" if spec.kind is PollKind.CONSENT else "poll"
+        confirmation = message_card(
+            f"Your {kind} {poll.ref} is up",
+            f"People can vote with: vote {poll.ref} ... You or a facilitator can end it with "
+            f"close {poll.ref}.", Tone.SUCCESS)
         return [
             Post(cmd.space, poll_card(poll, 0, eligible, self.zone_of(cmd.space)),
                  key=f"poll:{poll.id}"),
-            Reply(cmd.actor, cmd.space, message_card(
-                f"Your {kind} {poll.ref} is up",
-                f"People can vote with: vote {poll.ref} ... You or a facilitator can end it "
-                f"with close {poll.ref}.", Tone.SUCCESS)),
+            Reply(cmd.actor, cmd.space, confirmation, after=f"poll:{poll.id}",
+                  if_not_posted=not_posted_yet(confirmation)),
         ]
 
     async def _vote(self, cmd: c.CastVote) -> list[Effect]:

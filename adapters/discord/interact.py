@@ -125,15 +125,19 @@ class Bridge:
 
     async def answer(self, interaction: discord.Interaction, effects: list[Effect]) -> None:
         """Perform public effects, then show the person their private replies."""
-        replies = [e.card for e in effects if isinstance(e, Reply)
-                   and e.to.user_id == str(interaction.user.id)]
+        mine = [e for e in effects if isinstance(e, Reply)
+                and e.to.user_id == str(interaction.user.id)]
+        replies = [e.card for e in mine]
         others = [e for e in effects if not (isinstance(e, Reply) and e.card in replies)]
         for effect in [e for e in others if isinstance(e, Post)]:
             try:
                 await self.sender.post(effect)
             except discord.HTTPException as error:
                 log.warning("could not post in a channel (%s)", type(error).__name__)
-                replies = await self.not_posted(effect, error, replies)
+                # A reply that says this post is up ("Your poll #3 is up") is not true now.
+                hanging = [e.card for e in mine if e.after is not None and e.after == effect.key]
+                replies = await self.not_posted(effect, error,
+                                                [c for c in replies if c not in hanging])
         try:
             await self.sender.perform([e for e in others if not isinstance(e, Post)],
                                       wait=False)
@@ -144,9 +148,9 @@ class Bridge:
 
     async def not_posted(self, post: Post, error: discord.HTTPException,
                          replies: list[Card]) -> list[Card]:
-        """The private answers once ``post`` failed: one true thing, never "Your poll is up"
-        beside "I could not post". A new poll's success message is replaced by one saying
-        it is saved but not posted, and what to do."""
+        """The private answers once ``post`` failed (the replies that hung on it already
+        taken out): for a new poll, one saying it is saved but not posted, and what to do
+        on Discord (its permissions); for other posts, that it could not be posted."""
         poll = None
         if post.key and post.key.startswith("poll:") and post.key[5:].isdigit():
             poll = await self.store.get_poll(int(post.key[5:]))
@@ -162,9 +166,7 @@ class Bridge:
         saved = message_card(f"Your {kind} {poll.ref} is saved, but not posted",
                              f"Your {kind} {poll.ref} is saved, but {why} People can already "
                              f"vote with /roundtable vote.", Tone.WARNING)
-        kept = [card for card in replies
-                if not card.title.startswith(("Your poll", "Your proposal"))]
-        return [*kept, saved]
+        return [*replies, saved]
 
     async def reply(self, interaction: discord.Interaction, card: Card,
                     **extra: Any) -> discord.Message | None:

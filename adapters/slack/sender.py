@@ -27,7 +27,6 @@ from adapters.slack.blocks import Block, card_blocks, fallback_text
 from adapters.slack.directory import api_error
 from adapters.slack.poll_blocks import poll_blocks
 from adapters.slack.translate import PLATFORM, user_of_member
-from bot.announce import is_confirmation, not_posted_yet
 from bot.cards import Card
 from bot.effects import DirectMessage, Effect, Post, Reply, UpdatePost
 from bot.model import SpaceRef
@@ -127,22 +126,24 @@ class Sender:
         """
         edits: list[asyncio.Future[None]] = []
         dms = [e for e in effects if isinstance(e, DirectMessage)]
-        card_failed = False
+        awaited = {e.after for e in effects if isinstance(e, Reply) and e.if_not_posted}
+        failed: set[str | None] = set()
         for effect in effects:
-            if isinstance(effect, Post) and (effect.key or "").startswith("poll:"):
+            if isinstance(effect, Post) and effect.key in awaited:
                 try:
                     await self.post(effect)
                 except Exception as error:
-                    # The poll is saved; its ANNOUNCE job posts the card later. Say so,
-                    # rather than "nothing was changed", which would lead to a duplicate.
-                    log.warning("a new poll's card was not posted (%s); it will be retried",
+                    # A reply hangs on this post and says what to tell the person if it
+                    # fails (the core retries the post): say that, never "nothing was
+                    # changed", which would lead to a duplicate.
+                    log.warning("a post was not taken (%s); it will be retried",
                                 type(error).__name__)
-                    card_failed = True
+                    failed.add(effect.key)
             elif isinstance(effect, Post):
                 await self.post(effect)
             elif isinstance(effect, Reply):
-                if card_failed and is_confirmation(effect.card):
-                    effect = Reply(effect.to, effect.space, not_posted_yet(effect.card))
+                if effect.after in failed and effect.if_not_posted is not None:
+                    effect = Reply(effect.to, effect.space, effect.if_not_posted)
                 await self.reply(effect)
             elif isinstance(effect, UpdatePost):
                 future = self.update(effect)
