@@ -23,7 +23,16 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot import commands as c
-from bot.cards import Card, Items, Text, Tone
+from bot.announce import (
+    ANSWER,
+    announce_job,
+    answer_key,
+    answer_not_posted_yet,
+    answers_card,
+    final_card,
+    final_key,
+)
+from bot.cards import Card, Text, Tone
 from bot.effects import DirectMessage, Effect, Post, Reply
 from bot.errors import BadInput, NotAllowed, NotFound
 from bot.model import (
@@ -37,7 +46,8 @@ from bot.model import (
     Verdict,
 )
 from bot.text import clean_text
-from bot.views import message_card, outcome_card
+from bot.timed_work import NewJob
+from bot.views import message_card
 from bot.voice_model import ContributionKind
 
 if TYPE_CHECKING:
@@ -198,32 +208,36 @@ class AnswerCommands:
         if poll.status is not PollStatus.CLOSED:
             raise BadInput(f"Reasons on {ref} are answered once it has closed: until then they "
                            "stay hidden. Its outcome will list them, numbered.")
-        seen: list[tuple[Outcome, list[int]]] = []
+        seen: list[tuple[Outcome, Outcome, list[int]]] = []
 
         def change(outcome: Outcome) -> Outcome:
             changed, numbers = answer(outcome, cmd.reason, cmd.text, ref)
-            seen.append((outcome, numbers))
+            seen.append((outcome, changed, numbers))
             return changed
 
-        decision = await self.store.update_outcome(cmd.space, poll.number, change)
+        def announcement() -> list[NewJob]:
+            # Stored with the answer: if the post below never lands, the job posts it.
+            before, after, numbers = seen[-1]
+            return [announce_job(ANSWER, self.core.clock.now(), poll_id=poll.id,
+                                 numbers=numbers,
+                                 final=bool(before.awaiting and not after.awaiting))]
+
+        decision = await self.store.update_outcome(cmd.space, poll.number, change,
+                                                   jobs=announcement)
         if decision is None:
             raise BadInput(f"{ref} is still being counted. Please try again in a moment.")
-        before, numbers = seen[-1]
+        before, _, numbers = seen[-1]
         await self.core.contribute(cmd.space, cmd.actor, ContributionKind.RESPONSE)
         after = decision.outcome
-        answered = dict(after.responses)
-        items = tuple(f"Reason given with a {after.reasons[n - 1][0]}: {after.reasons[n - 1][1]}"
-                      f" — Answer from the proposer: {answered[n]}" for n in numbers)
         left = f" {after.awaiting} still to answer." if after.awaiting else ""
+        key = answer_key(poll, numbers)
         effects: list[Effect] = [
             Reply(cmd.actor, cmd.space, message_card(
                 "Your answer is recorded", f"It is posted in the channel and kept in the "
-                f"decision log with the reason, without names.{left}", Tone.SUCCESS)),
-            Post(cmd.space, Card(title=f"The proposer answered on {ref}: {poll.spec.question}",
-                                 lines=(Items(items),))),
+                f"decision log with the reason, without names.{left}", Tone.SUCCESS),
+                after=key, if_not_posted=answer_not_posted_yet(ref)),
+            Post(cmd.space, answers_card(poll, after, numbers), key=key),
         ]
         if before.awaiting and not after.awaiting:
-            card = outcome_card(poll, after)
-            effects.append(Post(cmd.space, replace(
-                card, title=f"Now final — outcome of {ref}: {poll.spec.question}")))
+            effects.append(Post(cmd.space, final_card(poll, after), key=final_key(poll)))
         return effects

@@ -37,6 +37,12 @@ class Reply:
     #: thing, never "is up" beside "could not post".
     after: str | None = None
     if_not_posted: Card | None = None
+    #: Set when the command did not work: ``REFUSED`` (a polite refusal, the person can
+    #: do something about it) or ``FAULT`` (a fault on our side). Counted by metrics.
+    failure: str | None = None
+
+
+REFUSED, FAULT = "refused", "fault"
 
 
 @dataclass(frozen=True)

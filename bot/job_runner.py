@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
-from bot.announce import announce, wanted_key
+from bot.announce import announce, outcome_key, undelivered, wanted_keys
 from bot.ballots import vote_example
 from bot.cards import Card, Note, Text
 from bot.closing import close_polls
@@ -128,33 +128,37 @@ class JobRunner:
             return effects, []
         # Another process holds the closing claim. If it stopped half-way, its claim goes
         # stale; look again then (a fresh job, so this is not counted as a failure).
-        return [], [NewJob(JobKind.CLOSE, now + CLOSING_RECHECK, poll_id=poll_id)]
+        return [], [NewJob(JobKind.CLOSE, now + CLOSING_RECHECK * 2, poll_id=poll_id)]
 
     async def _announce_batch(self, jobs: list[Job], polls: dict[int, Poll],
                               now: datetime) -> dict[int, Ran | Exception]:
-        # Imported here: bot.timing imports this module.
-        from bot.timing import MAX_ATTEMPTS
-
         results: dict[int, Ran | Exception] = {}
         found = {job.id: polls.get(job.poll_id) if job.poll_id is not None else None
                  for job in jobs}
-        wanted = [key for job in jobs if (key := wanted_key(job, found[job.id])) is not None]
+        wanted = [key for job in jobs for key in wanted_keys(job, found[job.id])]
         posted = await self.store.posted(wanted)  # one query for the whole batch
         for index, job in enumerate(jobs):
             await take_turns(index)
-            last = job.attempts >= MAX_ATTEMPTS - 1
             results[job.id] = await _guarded(_effects_only(
-                announce(self.core, job, found[job.id], last, posted)))
+                announce(self.core, job, found[job.id], posted)))
         return results
 
     async def _announce_again(self, poll: Poll) -> Ran:
-        if await self.store.find_post(f"outcome:{poll.id}", poll.space.platform) is not None:
+        if await self.store.find_post(outcome_key(poll), poll.space.platform) is not None:
             return NOTHING
         decision = await self.core.decision_for(poll)
         if decision is None:
             return NOTHING
         return [Post(poll.space, outcome_card(poll, decision.outcome),
-                     key=f"outcome:{poll.id}")], []
+                     key=outcome_key(poll))], []
+
+    async def undelivered(self, job: Job) -> list[Effect]:
+        """Once ``job`` is given up on: a private, truthful word about what the channel
+        never got (``bot.announce.undelivered``), or nothing."""
+        if job.poll_id is None:
+            return []
+        poll = (await self.store.get_polls([job.poll_id])).get(job.poll_id)
+        return await undelivered(self.core, job, poll)
 
     async def _remind_batch(self, jobs: list[Job], polls: dict[int, Poll],
                             now: datetime) -> dict[int, Ran | Exception]:

@@ -14,7 +14,7 @@ from bot.balance import BalancePolicy
 from bot.ballots import describe_ballot, parse_ballot
 from bot.cards import Card, Tone
 from bot.closing import close_polls, decision_of
-from bot.effects import Effect, Post, Reply, UpdatePost
+from bot.effects import FAULT, REFUSED, Effect, Post, Reply, UpdatePost
 from bot.errors import BadInput, NotAllowed, NotFound, PollClosed, RoundtableError
 from bot.groups import GroupCommands
 from bot.help import help_card
@@ -140,11 +140,13 @@ class Roundtable:
             return [Reply(command.actor, command.space, message_card(
                 "Sorry, something went wrong",
                 "That did not work because of a fault on our side. Nothing was changed by it "
-                "that you need to undo; please try again in a moment.", Tone.ERROR))]
+                "that you need to undo; please try again in a moment.", Tone.ERROR),
+                failure=FAULT)]
 
     def error_reply(self, actor: Actor, space: SpaceRef, error: RoundtableError) -> Reply:
         """A private reply that explains an error to the person who caused it."""
-        return Reply(actor, space, message_card("That didn't work", error.message, Tone.ERROR))
+        return Reply(actor, space, message_card("That didn't work", error.message, Tone.ERROR),
+                     failure=REFUSED)
 
     # -- helpers ------------------------------------------------------------------
 

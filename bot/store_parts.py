@@ -79,10 +79,11 @@ class GroupStore(Protocol):
         ...
 
     async def update_outcome(
-        self, space: SpaceRef, poll_number: int, change: Callable[[Outcome], Outcome]
+        self, space: SpaceRef, poll_number: int, change: Callable[[Outcome], Outcome],
+        jobs: Callable[[], Sequence[NewJob]] | None = None,
     ) -> Decision | None:
-        """Apply ``change`` to a logged outcome atomically (it may raise to change nothing);
-        None if the poll has no logged decision."""
+        """Apply ``change`` to a logged outcome atomically (it may raise to change nothing),
+        with the jobs ``jobs()`` gives after it; None if the poll has no logged decision."""
         ...
 
 

@@ -231,7 +231,20 @@ class Timekeeper:
                     attempt, type(error).__name__,
                     "will retry" if retry_at else "giving up")
         await self.store.fail_job(job.id, self.worker, type(error).__name__, retry_at, now)
+        if retry_at is None:
+            await self._report_undelivered(job)
         return retry_at is not None
+
+    async def _report_undelivered(self, job: Job) -> None:
+        """Tell the person concerned, privately, what the channel never got. One try: if
+        that fails too, the job's failure stays on record for the operator."""
+        try:
+            report = await self.runner.undelivered(job)
+            if report:
+                await self.deliver(report)
+        except Exception as error:
+            log.warning("job %s (%s): could not report what was not delivered (%s)",
+                        job.id, job.kind.value, type(error).__name__)
 
 
 class _Finished:

@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.base import PlatformAdapter, StartFailed
 from bot.commands import CastVote, Command
-from bot.effects import Effect, Reply
+from bot.effects import FAULT, Effect, Reply
 from bot.errors import RoundtableError
 from bot.model import Actor, PollStatus, SpaceRef
 from storage.tables import PollRow
@@ -45,10 +45,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: The titles of the core's private replies for a refused command (a ``RoundtableError``)
-#: and for a fault on our side (bot/service.py).
-ERROR_TITLE = "That didn't work"
-FAULT_TITLE = "Sorry, something went wrong"
 #: The error kind of a fault that is not a ``RoundtableError``.
 UNEXPECTED = "unexpected"
 #: Longest a readiness or metrics query may take before the database counts as not answering.
@@ -109,10 +105,10 @@ class Metrics:
         finally:
             self.commands.labels(kind).inc()
             self.command_seconds.labels(kind).observe(time.perf_counter() - started)
-        titles = {effect.card.title for effect in effects if isinstance(effect, Reply)}
-        if FAULT_TITLE in titles:
+        failures = {effect.failure for effect in effects if isinstance(effect, Reply)}
+        if FAULT in failures:
             self.errors.labels(UNEXPECTED).inc()
-        elif isinstance(command, CastVote) and ERROR_TITLE not in titles:
+        elif isinstance(command, CastVote) and not failures - {None}:
             self.votes.inc()
         return effects
 

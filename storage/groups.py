@@ -11,9 +11,11 @@ from sqlmodel import Field, SQLModel, col, select
 
 from bot.model import Decision, Group, Outcome, SpaceRef
 from bot.records import outcome_from_json, outcome_to_json
+from bot.timed_work import NewJob
 from storage.base import upsert
-from storage.convert import decision_from_row
+from storage.convert import decision_from_row, job_values
 from storage.ideas import IdeaMethods
+from storage.jobs import insert_jobs
 from storage.tables import BallotRow, DecisionRow, FacilitatorRow, SpaceMemberRow
 
 #: How a member came to be in a group.
@@ -276,12 +278,14 @@ class GroupMethods(IdeaMethods):
         return (await self.tagged_ballots_of([poll_id]))[poll_id]
 
     async def update_outcome(
-        self, space: SpaceRef, poll_number: int, change: Callable[[Outcome], Outcome]
+        self, space: SpaceRef, poll_number: int, change: Callable[[Outcome], Outcome],
+        jobs: Callable[[], Sequence[NewJob]] | None = None,
     ) -> Decision | None:
         """Apply ``change`` to a logged outcome and store the result, in one transaction.
 
-        ``change`` may raise to leave the outcome as it was. Returns the changed
-        decision, or None if the poll has no logged decision.
+        ``change`` may raise to leave the outcome as it was. ``jobs``, called after
+        ``change``, gives jobs to add in the same transaction (an answer's announcement).
+        Returns the changed decision, or None if the poll has no logged decision.
         """
         async with self._write() as session:
             query = select(DecisionRow).where(
@@ -293,4 +297,6 @@ class GroupMethods(IdeaMethods):
                 return None
             row.outcome = outcome_to_json(change(outcome_from_json(row.outcome)))
             session.add(row)
+            if jobs is not None:
+                await insert_jobs(session, [job_values(job) for job in jobs()])
         return decision_from_row(row)

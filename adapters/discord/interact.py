@@ -135,9 +135,11 @@ class Bridge:
             except discord.HTTPException as error:
                 log.warning("could not post in a channel (%s)", type(error).__name__)
                 # A reply that says this post is up ("Your poll #3 is up") is not true now.
-                hanging = [e.card for e in mine if e.after is not None and e.after == effect.key]
-                replies = await self.not_posted(effect, error,
-                                                [c for c in replies if c not in hanging])
+                hanging = [e for e in mine if e.after is not None and e.after == effect.key]
+                instead = [e.if_not_posted for e in hanging if e.if_not_posted is not None]
+                replies = await self.not_posted(
+                    effect, error, [c for c in replies if all(c != e.card for e in hanging)],
+                    instead)
         try:
             await self.sender.perform([e for e in others if not isinstance(e, Post)],
                                       wait=False)
@@ -147,14 +149,17 @@ class Bridge:
             await self.reply(interaction, card)
 
     async def not_posted(self, post: Post, error: discord.HTTPException,
-                         replies: list[Card]) -> list[Card]:
+                         replies: list[Card], instead: list[Card] | None = None) -> list[Card]:
         """The private answers once ``post`` failed (the replies that hung on it already
         taken out): for a new poll, one saying it is saved but not posted, and what to do
-        on Discord (its permissions); for other posts, that it could not be posted."""
+        on Discord (its permissions); for other posts, the core's own alternative
+        (``instead``, from ``Reply.if_not_posted``) or that it could not be posted."""
         poll = None
         if post.key and post.key.startswith("poll:") and post.key[5:].isdigit():
             poll = await self.store.get_poll(int(post.key[5:]))
         if poll is None:
+            if instead:
+                return [*replies, *(c for c in instead if c not in replies)]
             return [*replies, NOT_POSTED] if NOT_POSTED not in replies else replies
         kind = "proposal" if poll.spec.kind is PollKind.CONSENT else "poll"
         if isinstance(error, discord.Forbidden):

@@ -75,8 +75,10 @@ async def test_a_job_that_never_gets_through_is_recorded_as_failed(core, clock, 
     for _ in range(MAX_ATTEMPTS + 3):
         await keeper.run_due(clock.now())
         clock.advance(timedelta(hours=2))
-    assert channel.tries == MAX_ATTEMPTS
+    # Each attempt, then one try to tell the creator privately (refused too).
+    assert channel.tries == MAX_ATTEMPTS + 1
     failures = await core.store.job_failures()
     assert [(kind, attempts, error) for _, kind, attempts, error in failures] == [
         ("close", MAX_ATTEMPTS, "ConnectionError")]
     assert any("giving up" in r.getMessage() for r in caplog.records)
+    assert any("could not report" in r.getMessage() for r in caplog.records)

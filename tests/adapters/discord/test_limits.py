@@ -164,3 +164,37 @@ def test_an_edit_that_cannot_fit_one_message_is_cut_at_a_word() -> None:
     assert last.endswith("…")
     shown = last.removesuffix("…").split("\n")[-1].split()
     assert shown == [f"w{k}" for k in range(len(shown))]        # whole words only
+
+
+async def test_an_answer_that_could_not_be_posted_is_not_called_posted(
+        adapter: DiscordAdapter, fake: FakeDiscord, core, monkeypatch) -> None:
+    from bot.commands import CastVote, ClosePoll, CreatePoll, MembersSeen
+    from bot.model import Actor, PollKind
+    from tests.adapters.discord.fake_discord import GUILD
+
+    space = adapter_space()
+    people = [Actor("discord", str(GUILD), str(who), name) for who, name in
+              ((p.ALICE, "alice"), (p.BOB, "bob"), (p.CAROL, "carol"))]
+    alice, bob, carol = people
+    await core.handle(MembersSeen(alice, space, tuple(people)))
+    await core.handle(CreatePoll(alice, space, question="Thursdays?", kind=PollKind.CONSENT,
+                                 rule="consent", no_remind=True))
+    await core.handle(CastVote(bob, space, poll=1, choices=("agree",)))
+    await core.handle(CastVote(alice, space, poll=1, choices=("agree",)))
+    await core.handle(CastVote(carol, space, poll=1, choices=("disagree", "too", "late")))
+    await core.handle(ClosePoll(alice, space, poll=1))
+
+    done = asyncio.Event()
+    run = adapter.bridge.run
+
+    async def run_and_mark(*args, **kwargs) -> None:
+        await run(*args, **kwargs)
+        done.set()
+
+    monkeypatch.setattr(adapter.bridge, "run", run_and_mark)
+    fake.fail_once("POST", f"/channels/{CHANNEL}/messages", 403, 50013)
+    inject(adapter, p.slash("respond", poll=1, answer="We will try it for a month"))
+    await asyncio.wait_for(done.wait(), 5)
+    texts = [" ".join(embed_text(c.body).split()) for c in fake.matching("POST", FOLLOWUPS)]
+    assert any("Your answer is saved, but not posted yet" in t for t in texts), texts
+    assert not any("It is posted in the channel" in t for t in texts), texts
