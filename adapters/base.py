@@ -13,8 +13,54 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from bot.effects import DirectMessage, Effect
+from bot.ports import Clock, Store
+from bot.service import Roundtable
 
 T = TypeVar("T")
+
+
+class ConfigError(Exception):
+    """The config file cannot be used; the message says which key and why."""
+
+
+class SlackSettings(Protocol):
+    """``[slack]``, as the Slack adapter reads it."""
+
+    mode: str
+    port: int
+
+
+class DiscordSettings(Protocol):
+    """``[discord]``, as the Discord adapter reads it."""
+
+    shard_count: int | None
+    shard_ids: list[int] | None
+    members_intent: bool
+
+
+class PlatformSettings(Protocol):
+    """The config sections the adapters read."""
+
+    @property
+    def slack(self) -> SlackSettings: ...
+
+    @property
+    def discord(self) -> DiscordSettings: ...
+
+
+class Host(Protocol):
+    """What an adapter is built from: the running bot's parts (``roundtable.bootstrap.App``
+    is one). Declared here so that the adapters stand on their own, below the wiring."""
+
+    core: Roundtable
+    store: Store
+    clock: Clock
+
+    @property
+    def config(self) -> PlatformSettings: ...
+
+    @property
+    def record_api_error(self) -> ApiErrorHook: ...
 
 #: Told of each error a platform's API answered with, as (platform, code): a Slack error
 #: string, a Discord HTTP status. Codes only, never a payload, a person or a place. The

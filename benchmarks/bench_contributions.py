@@ -56,7 +56,7 @@ from bot.model import Actor, SpaceRef
 from bot.ports import FakeClock
 from bot.service import Roundtable, Settings
 from bot.voice_model import Contribution, ContributionKind
-from bot.voices import Spoke
+from bot.voices.handlers import Spoke
 from storage import SqlStore, make_engine
 
 SEED = 20261125
@@ -203,7 +203,9 @@ async def via_core(path: Path, events: list[Event], options: Options, distinct: 
         start = time.perf_counter()
         for at, command in commands:
             clock.set(at)
-            if await core.handle(command):
+            # Nothing to show, but a person's first message brings the one private
+            # question about payments.
+            if [e for e in await core.handle(command) if type(e).__name__ != "DirectMessage"]:
                 raise CountWrong("a Spoke event answered with something to show")
         await store.flush_contributions()
         elapsed = time.perf_counter() - start

@@ -21,8 +21,8 @@ from pathlib import Path
 # Let the script run as a plain file without installing the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.counting import Count
-from bot.ranked import count_irv, count_schulze
+from bot.counting.ranked import count_irv, count_schulze
+from bot.counting.tallies import Count
 
 SEED = 20240601
 BALLOTS = 10_000

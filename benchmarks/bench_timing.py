@@ -257,11 +257,13 @@ def burst_kinds(size: int, rng: random.Random) -> list[str]:
 
 
 def reply_number(effects: list[Any], what: str) -> int:
-    """The ``#N`` in the title of the creator's reply (the last effect)."""
-    title = getattr(getattr(effects[-1], "card", None), "title", "")
+    """The ``#N`` in the title of the creator's reply."""
+    replies = [e for e in effects if type(e).__name__ == "Reply"]
+    reply = replies[-1] if replies else None
+    title = getattr(getattr(reply, "card", None), "title", "")
     found = NUMBER.search(title)
-    if type(effects[-1]).__name__ != "Reply" or found is None or "n't" in title:
-        raise BenchFailed(f"{what} answered with {title!r}: {effects[-1]!r}")
+    if reply is None or found is None or "n't" in title:
+        raise BenchFailed(f"{what} answered with {title!r}: {effects!r}")
     return int(found.group(1))
 
 
@@ -271,8 +273,9 @@ async def build_database(url: str, options: Options) -> Plan:
 
     from bot.anonymity import Keyring
     from bot.commands import CastVote, CreatePoll, CreateSchedule, MembersSeen
-    from bot.model import Actor, JobKind, NewJob, SpaceRef
+    from bot.model import Actor, SpaceRef
     from bot.service import Roundtable, Settings
+    from bot.timed_work import JobKind, NewJob
     from storage import SqlStore, make_engine
 
     rng = random.Random(SEED)
@@ -806,7 +809,7 @@ class CallTimes:
 
 def instrument(timekeeper: Any, recorder: Recorder, times: CallTimes) -> None:
     """Time the store's calls, each job's run, delivery and next-occurrence maths."""
-    import bot.job_runner
+    import bot.timing.job_runner
 
     store = timekeeper.store
     names = [name for name in dir(store) if not name.startswith("_") or name == "_checkpoint"]
@@ -817,8 +820,8 @@ def instrument(timekeeper: Any, recorder: Recorder, times: CallTimes) -> None:
     timekeeper.runner.run_batch = times.wrap_async("JobRunner.run_batch (all)",
                                                    timekeeper.runner.run_batch)
     timekeeper.deliver = times.wrap_async("deliver", recorder.deliver)
-    bot.job_runner.next_occurrence = times.wrap_sync("next_occurrence",
-                                                     bot.job_runner.next_occurrence)
+    bot.timing.job_runner.next_occurrence = times.wrap_sync("next_occurrence",
+                                                     bot.timing.job_runner.next_occurrence)
 
 
 def bot_process(config_path: str, spawned: float) -> int:
@@ -844,7 +847,7 @@ async def serve(config: dict[str, Any], figures: dict[str, Any]) -> None:
     """Start the bot as ``roundtable`` does, then let the bursts fall due and record them."""
     from bot.anonymity import Keyring
     from bot.service import Roundtable, Settings
-    from bot.timing import Timekeeper
+    from bot.timing.timekeeper import Timekeeper
     from roundtable import collector
     from roundtable.ticker import JOB_ID, Ticker
     from storage import SqlStore, make_engine

@@ -69,7 +69,7 @@ from sqlmodel import SQLModel
 
 from bot.anonymity import Keyring
 from bot.commands import CastVote, CreatePoll, MembersSeen
-from bot.effects import Effect, Reply, UpdatePost
+from bot.effects import DirectMessage, Effect, Reply, UpdatePost
 from bot.model import Actor, SpaceRef
 from bot.ports import SystemClock
 from bot.service import Roundtable, Settings
@@ -262,11 +262,13 @@ def check_vote(effects: list[Effect]) -> None:
         VoteFailed: With the title and text of whatever came back instead.
     """
     first = effects[0] if effects else None
+    # A person's first vote also brings the one private question about payments.
+    shown = [e for e in effects if not isinstance(e, DirectMessage)]
     if (
         isinstance(first, Reply)
         and first.card.title.startswith("Your vote")
-        and len(effects) == 2
-        and isinstance(effects[1], UpdatePost)
+        and len(shown) == 2
+        and isinstance(shown[1], UpdatePost)
     ):
         return
     if isinstance(first, Reply):
@@ -315,7 +317,7 @@ async def set_up(core: Roundtable, voters: list[Actor]) -> list[tuple[int, str]]
         effects = await core.handle(
             CreatePoll(admin, SPACE, f"Benchmark {kind} poll?", options, kind=kind)
         )
-        reply = effects[-1]
+        reply = next((e for e in effects if isinstance(e, Reply)), None)
         if not (isinstance(reply, Reply) and reply.card.title.startswith("Your ")):
             raise VoteFailed(f"CreatePoll answered with {effects!r}")
         # The title reads "Your poll #N is up".

@@ -56,15 +56,15 @@ class SealError(RoundtableError):
 
 #: The promise shown to voters before they vote, in one line.
 PROMISE = (
-    "Anonymous: nobody, not the facilitators and not whoever runs the database, can see "
-    "what you chose."
+    "Anonymous: nobody can see what you chose. Not the facilitators, and not the people who "
+    "run the bot."
 )
 #: The full promise, for help and documentation.
 PROMISE_FULL = (
-    "Nobody — not the facilitators, not whoever runs the database — can see what you chose, "
-    "and once the poll closes nobody can find out, not even with the bot's own secrets. "
-    "While it is open the running bot holds the key, and the chat platform itself sees "
-    "your click."
+    "Nobody can see what you chose. Not the facilitators, and not the people who run the "
+    "bot. Once the poll ends, nobody can ever find out, even with the bot's own keys. "
+    "While it is open, the bot holds the key to count the votes at the end. The chat app "
+    "itself sees your click."
 )
 OPEN_POLL_NOTE = "Open poll: everyone will be able to see who voted for what."
 

@@ -68,6 +68,8 @@ class Button:
     label: str
     action: str
     primary: bool = False
+    #: What a screen reader says for it, when the label alone is ambiguous ("Vote").
+    spoken: str = ""
 
 
 Line = Text | Items | Bar | Note
@@ -81,3 +83,8 @@ class Card:
     lines: tuple[Line, ...] = ()
     buttons: tuple[Button, ...] = ()
     tone: Tone = Tone.INFO
+
+
+def message_card(title: str, text: str, tone: Tone = Tone.INFO) -> Card:
+    """A short card with one paragraph."""
+    return Card(title=title, lines=(Text(text),), tone=tone)

@@ -1,7 +1,7 @@
 """Commands: what a person asked the bot to do, already separated from any platform.
 
 Adapters build these (from slash commands, buttons, modals or typed text via
-``bot.grammar``); ``Roundtable.handle`` answers each with a list of effects.
+``bot.words.grammar``); ``Roundtable.handle`` answers each with a list of effects.
 Values a person typed stay as text here; the service checks them, so that
 every adapter gets the same polite answers to the same mistakes.
 """
@@ -87,9 +87,11 @@ class CancelPoll(Command):
 
 @dataclass(frozen=True)
 class ListDecisions(Command):
-    """Show the space's decision log, newest first."""
+    """Show the space's decision log, newest first; with ``poll``, that one decision in
+    full, with the reasons given and the answers to them."""
 
     limit: int = 10
+    poll: int | None = None
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,7 @@ class SetTimezone(Command):
     timezone: str | None = None
 
 
-# -- groups, facilitators, answers and ideas (handled in bot.groups and bot.ideas) --------
+# -- groups, facilitators, answers and ideas (handled in bot.coproduction) ------------
 
 
 @dataclass(frozen=True)
@@ -264,6 +266,14 @@ class Respond(Command):
     poll: int
     text: str
     reason: str | None = None
+
+
+@dataclass(frozen=True)
+class FollowUp(Command):
+    """After a decision: what was done about it, kept in the log and posted."""
+
+    poll: int
+    text: str
 
 
 @dataclass(frozen=True)

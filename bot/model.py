@@ -28,7 +28,7 @@ class PollKind(StrEnum):
     SCORE = "score"
     DOTS = "dots"
     CONSENT = "consent"
-    #: An ideas round: people add ideas, nothing is voted on (see ``bot.ideas``).
+    #: An ideas round: people add ideas, nothing is voted on (see ``bot.coproduction.ideas``).
     IDEAS = "ideas"
 
 
@@ -155,13 +155,13 @@ class Quorum:
     def describe(self) -> str:
         """The quorum in plain words."""
         if self.count is not None:
-            return f"{self.count} ballot{'s' if self.count != 1 else ''}"
+            return f"{self.count} {'person' if self.count == 1 else 'people'}"
         return f"{self.percent:g}% of members"
 
 
 @dataclass(frozen=True)
 class PollSpec:
-    """Everything a person chose when creating a poll; validated by ``bot.polls``."""
+    """Everything a person chose when creating a poll; validated by ``bot.polls.kinds``."""
 
     question: str
     options: tuple[str, ...]
@@ -264,6 +264,7 @@ class Outcome:
         responses: (reason number, the proposer's answer); numbers count ``reasons`` from 1.
         awaiting: Reasons still to be answered before this outcome is final.
         pending: While ``awaiting``, what the outcome becomes once every reason is answered.
+        follow_ups: (UTC day, what was done) recorded after the decision (``follow-up``).
     """
 
     summary: str
@@ -282,6 +283,7 @@ class Outcome:
     responses: tuple[tuple[int, str], ...] = ()
     awaiting: int = 0
     pending: Verdict | None = None
+    follow_ups: tuple[tuple[str, str], ...] = ()
 
     @property
     def final(self) -> bool:

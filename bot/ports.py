@@ -7,7 +7,7 @@ ideas, voices and reach parts of the store are declared in ``bot.store_parts``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -300,6 +300,10 @@ class Store(JobStore, ScheduleStore, Protocol):
 
     async def member_timezone(self, member: str) -> str | None:
         """A member's time zone, if they set one."""
+        ...
+
+    async def member_timezones(self, members: Collection[str]) -> dict[str, str]:
+        """The time zones of those of ``members`` who set one."""
         ...
 
     async def members_without_vote(self, poll_id: int, space: SpaceRef) -> list[str]:

@@ -55,6 +55,7 @@ def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
     data["groups"] = [{"group": name, "result": text} for name, text in outcome.groups]
     data["responses"] = [{"reason": number, "response": text}
                          for number, text in outcome.responses]
+    data["follow_ups"] = [{"on": day, "text": text} for day, text in outcome.follow_ups]
     for key in ("winners", "story", "tied"):
         data[key] = list(data[key])
     return data
@@ -85,4 +86,5 @@ def outcome_from_json(text: str) -> Outcome:
         responses=tuple((r["reason"], r["response"]) for r in data.get("responses", ())),
         awaiting=data.get("awaiting", 0),
         pending=Verdict(**data["pending"]) if data.get("pending") else None,
+        follow_ups=tuple((f["on"], f["text"]) for f in data.get("follow_ups", ())),
     )

@@ -174,6 +174,12 @@ class VoiceStore(Protocol):
         """Atomically re-check and log the nudges that may still be sent; return those."""
         ...
 
+    async def claim_payments_question(self, member: str, space: SpaceRef,
+                                      now: datetime) -> bool:
+        """Log the one question about payments to ``member`` unless asked before or they
+        said already; whether this call claimed it."""
+        ...
+
     async def claim_balance_note(self, poll_id: int, now: datetime,
                                  notes: Sequence[Nudge]) -> bool:
         """Mark a poll's balance note as sent and log ``notes``; False if sent before."""

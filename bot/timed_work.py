@@ -4,7 +4,7 @@ announcements) and recurring schedules. Part of the core's shared vocabulary."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.model import SpaceRef
@@ -20,13 +20,20 @@ class JobKind(StrEnum):
     #: One occurrence of a recurring schedule.
     OCCUR = "occur"
     #: A poll's nudge sweep: private nudges to quieter members, and the balance note to
-    #: facilitators (``bot.nudges``). Runs again every hour while the poll is open.
+    #: facilitators (``bot.voices.nudges``). Runs again every hour while the poll is open.
     NUDGE = "nudge"
     #: Make sure something the core decided to post was posted: a new poll's card
-    #: (``data`` {"what": "poll"}) or an ended poll's outcome ({"what": "outcome"}).
+    #: (``data`` {"what": "poll"}), an ended poll's outcome ({"what": "outcome"}) or the
+    #: proposer's answers ({"what": "answer", "numbers": [...], "final": ...}).
     #: Recorded in the same transaction as the change, shortly after it; posts only what
-    #: has no stored post reference yet, so it never posts twice (``bot.announce``).
+    #: has no stored post reference yet, so it never posts twice (``bot.polls.announce``).
     ANNOUNCE = "announce"
+
+
+#: When a new poll's first nudge sweep runs, and how often it runs again while the poll
+#: is open.
+FIRST_SWEEP = timedelta(hours=1)
+SWEEP_EVERY = timedelta(hours=1)
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,11 @@ core's shared vocabulary (see docs/voices.md)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from bot.model import SpaceRef
+from bot.timeparse import zone
 
 
 class ContributionKind(StrEnum):
@@ -19,6 +20,8 @@ class ContributionKind(StrEnum):
     IDEA = "idea"
     REASON = "reason"
     RESPONSE = "response"
+    #: Starting a poll, a proposal or an ideas round (issue 14: it is work for the group).
+    START = "start"
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,9 @@ class NudgeReason(StrEnum):
     NOT_VOTED = "not-voted"
     #: To a facilitator: one group's share of the voice is well above its share of members.
     BALANCE = "balance"
+    #: The one private question, after someone's first contribution, whether they want
+    #: involvement payments.
+    PAYMENTS = "payments"
 
 
 @dataclass(frozen=True)
@@ -77,8 +83,58 @@ class Preferences:
     Attributes:
         nudges: True or False once they said ``nudges on`` / ``nudges off``; None means
             the space's default (on, unless the config asks members to opt in).
-        payments: False once they said ``payments off`` (they do not want payment).
+        payments: True or False once they said ``payments on`` / ``payments off``; None
+            means they have not said (shown as "not asked" in the record).
     """
 
     nudges: bool | None = None
-    payments: bool = True
+    payments: bool | None = None
+
+
+@dataclass(frozen=True)
+class NudgePolicy:
+    """Settings for nudges (``[nudges]`` in the config).
+
+    Attributes:
+        enabled: False turns member nudges off everywhere.
+        opt_in: True nudges only members who said ``nudges on``.
+        every: At most one nudge per member this often.
+        quiet_start: Quiet hours start (the member's local time).
+        quiet_end: Quiet hours end; equal to the start means no quiet hours.
+        after_open: A poll must be open this long before its non-voters are nudged.
+    """
+
+    enabled: bool = True
+    opt_in: bool = False
+    every: timedelta = timedelta(days=3)
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(9, 0)
+    after_open: timedelta = timedelta(hours=24)
+
+    def quiet(self, now: datetime, tz: str) -> bool:
+        """Whether ``now`` falls in the quiet hours of time zone ``tz``."""
+        local = now.astimezone(zone(tz)).time()
+        start, end = self.quiet_start, self.quiet_end
+        if start == end:
+            return False
+        if start < end:
+            return start <= local < end
+        return local >= start or local < end
+
+
+@dataclass(frozen=True)
+class BalancePolicy:
+    """Settings for the balance view and the note to facilitators.
+
+    Attributes:
+        days: The default window, in days (``balance --days N`` overrides it).
+        threshold: A group whose voice ratio goes above this, while a decision is open,
+            prompts a private note to facilitators. 0 turns the note off.
+        min_group_size: Groups with fewer members show no figures, so nobody is singled out.
+        min_contributions: No note before the window holds this many contributions.
+    """
+
+    days: int = 14
+    threshold: float = 1.5
+    min_group_size: int = 3
+    min_contributions: int = 10

@@ -13,7 +13,7 @@ from bot.anonymity import Keyring
 from bot.effects import Effect
 from bot.ports import Clock, Store
 from bot.service import Roundtable, Settings
-from bot.timing import Timekeeper
+from bot.timing.timekeeper import Timekeeper
 from roundtable import collector
 from roundtable.config import Config
 from roundtable.keyfile import load_master_secret
@@ -78,7 +78,8 @@ async def build(config: Config, env: Mapping[str, str], clock: Clock,
     await store.start()
     settings = Settings(timezone=config.space.timezone, reminders=config.reminders.seconds(),
                         nudges=config.nudges.policy(), balance=config.balance.policy(),
-                        min_group_size=config.groups.min_group_size)
+                        min_group_size=config.groups.min_group_size,
+                        ask_about_payments=config.payments.ask)
     core = Roundtable(store, clock, keyring, settings)
     metrics = None
     if config.ops.port is not None:

@@ -172,7 +172,7 @@ async def _console(config: Config, script: str | None, db_url: str | None) -> in
 
 
 async def _export(config: Config, fmt: str, db_url: str | None) -> int:
-    from bot.export import decisions_csv, decisions_json
+    from bot.polls.export import decisions_csv, decisions_json
     from bot.ports import SystemClock
     from roundtable.bootstrap import build
 
@@ -188,8 +188,8 @@ async def _export(config: Config, fmt: str, db_url: str | None) -> int:
 
 async def _export_contributions(config: Config, fmt: str, db_url: str | None, since: date,
                                 until: date) -> int:
-    from bot.involvement import involvement_csv, involvement_json, involvement_rows
     from bot.ports import SystemClock
+    from bot.voices.involvement import involvement_csv, involvement_json, involvement_rows
     from roundtable.bootstrap import build
 
     app = await build(config, os.environ, SystemClock(), db_url)

@@ -14,15 +14,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.balance import BalancePolicy
-from bot.nudges import NudgePolicy
+from adapters.base import ConfigError
 from bot.timeparse import parse_duration
+from bot.voice_model import BalancePolicy, NudgePolicy
 
 DEFAULT_DB_URL = "sqlite+aiosqlite:///roundtable.db"
-
-
-class ConfigError(Exception):
-    """The config file cannot be used; the message says which key and why."""
 
 
 class _Section(BaseModel):
@@ -148,6 +144,14 @@ class BalanceConfig(_Section):
                              min_contributions=self.min_contributions)
 
 
+class PaymentsConfig(_Section):
+    """Involvement payments (docs/voices.md)."""
+
+    #: Ask each person once, privately, after their first contribution, whether they want
+    #: to be paid for taking part. Turn off where nobody is paid.
+    ask: bool = True
+
+
 class GroupsConfig(_Section):
     """Groups in outcomes."""
 
@@ -209,6 +213,7 @@ class Config(_Section):
     groups: GroupsConfig = GroupsConfig()
     nudges: NudgesConfig = NudgesConfig()
     balance: BalanceConfig = BalanceConfig()
+    payments: PaymentsConfig = PaymentsConfig()
     scheduler: SchedulerConfig = SchedulerConfig()
     console: ConsoleConfig = ConsoleConfig()
     slack: SlackConfig = SlackConfig()

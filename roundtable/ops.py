@@ -18,7 +18,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from aiohttp import web
 from prometheus_client import (
@@ -37,11 +37,12 @@ from bot.commands import CastVote, Command
 from bot.effects import FAULT, Effect, Reply
 from bot.errors import RoundtableError
 from bot.model import Actor, PollStatus, SpaceRef
+from bot.ports import Store
+from roundtable.config import Config
 from storage.tables import PollRow
 
 if TYPE_CHECKING:
     from bot.service import Roundtable
-    from roundtable.bootstrap import App
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ class Metrics:
         self.errors.labels(_name(type(error).__name__)).inc()
 
     def observe_job(self, kind: str, lag_seconds: float, outcome: str) -> None:
-        """``bot.timing.Timekeeper``'s ``observe``: a timed job ran."""
+        """``bot.timing.timekeeper.Timekeeper``'s ``observe``: a timed job ran."""
         kind = _name(kind)
         self.job_lag.labels(kind).observe(max(lag_seconds, 0.0))
         if outcome == "delivered":
@@ -162,6 +163,16 @@ def instrument(core: Roundtable, metrics: Metrics) -> None:
     core.error_reply = counted_error_reply  # type: ignore[method-assign]
 
 
+class Served(Protocol):
+    """What the health and metrics server reads of the running bot
+    (``roundtable.bootstrap.App``)."""
+
+    store: Store
+    config: Config
+    metrics: Metrics | None
+    closed: bool
+
+
 class OpsServer:
     """Serves /healthz, /readyz and /metrics for one App and its adapters.
 
@@ -170,7 +181,7 @@ class OpsServer:
         adapters: The platform adapters, all started before this server is.
     """
 
-    def __init__(self, app: App, adapters: Sequence[PlatformAdapter]) -> None:
+    def __init__(self, app: Served, adapters: Sequence[PlatformAdapter]) -> None:
         self.app, self.adapters = app, list(adapters)
         self.metrics = app.metrics or Metrics()
         self.host = app.config.ops.host

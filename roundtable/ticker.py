@@ -1,7 +1,7 @@
 """APScheduler as the clock: an interval tick that asks for due work, and a wake-up at
 the next due time.
 
-The jobs themselves live in the database (``bot.timing``); APScheduler only
+The jobs themselves live in the database (``bot.timing.timekeeper``); APScheduler only
 keeps time. Its own job stores are never used, so nothing is shared between
 processes through it (its FAQ says that is unsupported). After each tick the
 ticker asks the database when the next job falls due and, if that comes before
@@ -21,7 +21,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.ports import Clock
-from bot.timing import Timekeeper
+from bot.timing.timekeeper import Timekeeper
 
 log = logging.getLogger(__name__)
 

@@ -59,7 +59,7 @@ class NudgeMethods(StoreBase):
                     )
                 )
                 for member, nudges, payments in rows:
-                    found[member] = Preferences(nudges, payments is not False)
+                    found[member] = Preferences(nudges, payments)
         return {member: found.get(member, Preferences()) for member in members}
 
     async def set_preferences(
@@ -80,6 +80,9 @@ class NudgeMethods(StoreBase):
         )
         async with self._write() as session:
             await session.exec(stmt)
+        asked: set[str] | None = getattr(self, "_asked", None)
+        if payments is not None and asked is not None:
+            asked.add(member)  # they said: never ask them (storage.voices)
 
     async def nudge_targets(
         self, members: Sequence[str], not_since: datetime, opt_in: bool

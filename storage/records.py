@@ -190,7 +190,7 @@ async def _read_record(session: AsyncSession, member: str) -> dict[str, Any]:
         "spaces": [{"space": s, "display_name": name, "joined_at": _iso(joined),
                     "facilitator": s in facilitates} for s, name, joined in spaces],
         "settings": {"timezone": zone[0][0] if zone else None, "nudges": nudges,
-                     "payments": payments is not False, "last_nudged_at": _iso(last)},
+                     "payments": payments, "last_nudged_at": _iso(last)},
         "participation": [{"space": s, "poll": n, "question": q, "status": st}
                           for s, n, q, st in voted],
         "polls_started": [{"space": s, "poll": n, "question": q} for s, n, q in started],

@@ -25,7 +25,7 @@ class ScheduleMethods(StoreBase):
     """The schedule methods of ``SqlStore``."""
 
     #: Active schedules by id, made by ``SqlStore`` with the same expiry as its polls:
-    #: a burst of check-ins read ahead (``bot.timing.Timekeeper.prepare``) is not read
+    #: a burst of check-ins read ahead (``bot.timing.timekeeper.Timekeeper.prepare``) is not read
     #: again when it falls due.
     _schedules: TtlCache[int, Schedule]
 

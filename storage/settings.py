@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -35,6 +36,20 @@ class SettingMethods(StoreBase):
         async with self._read() as session:
             row = await session.get(MemberSettingRow, member)
         return row.timezone if row is not None else None
+
+    async def member_timezones(self, members: Collection[str]) -> dict[str, str]:
+        """The time zones of those of ``members`` who set one (one query per 500)."""
+        found: dict[str, str] = {}
+        wanted = sorted(set(members))
+        async with self._read() as session:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                rows = await session.exec(
+                    select(MemberSettingRow.member, MemberSettingRow.timezone).where(
+                        MemberSettingRow.member.in_(chunk),
+                        MemberSettingRow.timezone.is_not(None)))
+                found.update({member: tz for member, tz in rows})
+        return found
 
     async def request_more_time(self, poll_id: int, member: str) -> int:
         """Record that a member asked for more time (a second ask changes nothing).

@@ -18,18 +18,24 @@ import asyncio
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.model import SpaceRef
-from bot.voice_model import Contribution, ContributionCount, ContributionKind
+from bot.voice_model import Contribution, ContributionCount, ContributionKind, NudgeReason
 from storage.base import upsert
 from storage.records import RecordMethods
 from storage.tables import SpaceMemberRow, utc
-from storage.voice_tables import EVENT_DIGEST_BYTES, ContributionRow, SeenEventRow
+from storage.voice_tables import (
+    EVENT_DIGEST_BYTES,
+    ContributionRow,
+    MemberPreferenceRow,
+    NudgeLogRow,
+    SeenEventRow,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +52,8 @@ KEEP_EVENT_DAYS = 7
 PRUNE_EVERY = 3600.0
 
 _count = ContributionRow.__table__
+_log = NudgeLogRow.__table__
+_pref = MemberPreferenceRow.__table__
 _seen = SeenEventRow.__table__
 _member = SpaceMemberRow.__table__
 
@@ -70,6 +78,8 @@ class _Batch:
     size: int = 0
     #: Monotonic time of the oldest event held.
     since: float | None = None
+    #: Nudge-log rows of the one question about payments, written with the counts.
+    questions: list[dict[str, Any]] = field(default_factory=list)
 
 
 class VoiceMethods(RecordMethods):
@@ -79,6 +89,10 @@ class VoiceMethods(RecordMethods):
         # Passed through untouched: the other parts of SqlStore decide what they take.
         super().__init__(*args, **kwargs)
         self._held = _Batch()
+        #: Members asked about payments, or who have said: read once, then kept up to date
+        #: in this process, so a contribution costs no query for it.
+        self._asked: set[str] | None = None
+        self._asked_lock = asyncio.Lock()
         self._flush_lock = asyncio.Lock()
         self._flush_task: asyncio.Task[None] | None = None
         self._last_prune: float | None = None
@@ -125,6 +139,41 @@ class VoiceMethods(RecordMethods):
             # for a caller that records many events without ever waiting.
             await asyncio.sleep(0)
 
+    async def claim_payments_question(self, member: str, space: SpaceRef,
+                                      now: datetime) -> bool:
+        """Whether to ask ``member`` the one question about payments now: not if they were
+        asked before or have said. Who was asked is read once per process and kept in
+        memory; the question is logged (``nudge_log``, reason ``payments``) with the next
+        batch of contributions, so a first vote costs neither a read nor a write of its
+        own. Two processes that see someone's first contributions before either has
+        written its batch could both ask; nothing worse."""
+        self._check_open()
+        asked = self._asked
+        if asked is None:
+            async with self._asked_lock:
+                if self._asked is None:
+                    self._asked = await self._read_asked()
+            asked = self._asked
+        if member in asked:
+            return False
+        asked.add(member)
+        held = self._held
+        held.questions.append({"member": member, "space": space.key,
+                               "reason": NudgeReason.PAYMENTS.value, "sent_at": utc(now),
+                               "poll_id": None})
+        held.size += 1
+        if held.since is None:
+            held.since = self._monotonic()
+        self._flush_soon()
+        return True
+
+    async def _read_asked(self) -> set[str]:
+        """Everyone asked about payments already, or who said (one query)."""
+        query = select(_log.c.member).where(_log.c.reason == NudgeReason.PAYMENTS.value).union(
+            select(_pref.c.member).where(_pref.c.payments.is_not(None)))
+        async with self._read() as session:
+            return {member for (member,) in await session.exec(query)}
+
     async def flush_contributions(self) -> None:
         """Write every contribution recorded before this call.
 
@@ -162,6 +211,7 @@ class VoiceMethods(RecordMethods):
         for digest, key in batch.events.items():
             held.events.setdefault(digest, key)
         held.size += batch.size
+        held.questions = batch.questions + held.questions
         times = [t for t in (held.since, batch.since) if t is not None]
         held.since = min(times) if times else None
 
@@ -184,6 +234,8 @@ class VoiceMethods(RecordMethods):
                         for (s, d, m, k), n in counts.items()
                     ],
                 )
+            if batch.questions:
+                await conn.execute(insert(_log), batch.questions)
             await self._prune_events(conn, batch)
 
     async def _prune_events(self, conn: AsyncConnection, batch: _Batch) -> None:
@@ -202,6 +254,11 @@ class VoiceMethods(RecordMethods):
         held = self._held
         for key in [k for k in held.counts if k[2] == member]:
             held.size -= held.counts.pop(key)
+        before = len(held.questions)
+        held.questions = [q for q in held.questions if q["member"] != member]
+        held.size -= before - len(held.questions)
+        if self._asked is not None:
+            self._asked.discard(member)
         # Their event ids stay (they carry no identity); a replay is still refused.
         for digest, key in list(held.events.items()):
             if key[2] == member:

@@ -42,7 +42,7 @@ class Driver:
 
 async def as_posted(core: Roundtable, effects: list) -> list:
     """Record the keyed posts among ``effects`` as posted, as a platform adapter does once
-    its message is up (so the check that it went out, ``bot.announce``, finds them)."""
+    its message is up (so the check that it went out, ``bot.polls.announce``, finds them)."""
     for effect in effects:
         if isinstance(effect, Post) and effect.key is not None:
             await core.store.remember_post(effect.key, effect.space.platform, "posted")
@@ -69,7 +69,10 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def core(store, clock) -> Roundtable:
-    return Roundtable(store, clock, Keyring(SECRET), Settings(timezone="Europe/London"))
+    # The one question about payments (on by default) has tests of its own; here it would
+    # add a private message to every first contribution in every test.
+    return Roundtable(store, clock, Keyring(SECRET), Settings(timezone="Europe/London",
+                                                              ask_about_payments=False))
 
 
 @pytest.fixture

@@ -22,12 +22,11 @@ from adapters.console.render import render_effect
 from bot.commands import Help, MembersSeen
 from bot.effects import Effect, Post
 from bot.errors import RoundtableError
-from bot.grammar import parse
 from bot.model import Actor, SpaceRef
 from bot.ports import FakeClock
-from bot.service import Roundtable
-from bot.timeparse import format_local, parse_duration
-from bot.timing import Timekeeper
+from bot.service import Roundtable, parse
+from bot.timeparse import format_local, parse_duration, zone
+from bot.timing.timekeeper import Timekeeper
 
 PLATFORM = "console"
 #: Safety net for the clock loop: far more due times than a playground session has.
@@ -35,12 +34,14 @@ MAX_STEPS = 100_000
 WORKSPACE = "local"
 _SPEAKER = re.compile(r"^([A-Za-z][\w.-]{0,31}):\s+(.*)$")
 _NAME = re.compile(r"^[A-Za-z][\w.-]{0,31}$")
+_TIME_OF_DAY = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 PLAYGROUND_HELP = {
     "as NAME": "act as someone else from now on (as bob)",
     "NAME: COMMAND": "run one command as someone (bob: vote #1 2)",
     "people NAMES": "add people to this space (people dana eli)",
-    "clock +TIME": "move the clock forward and run what falls due (clock +2h); clock shows it",
+    "clock +TIME": "move the clock forward and run what falls due (clock +2h, or to the next "
+                   "10:00 with clock 10:00); clock shows it",
     "quit": "leave the playground",
 }
 
@@ -162,12 +163,24 @@ class Playground:
 
     async def _clock(self, text: str) -> None:
         if text:
-            delta = parse_duration(text.lstrip("+"))
-            if delta is None or not text.startswith("+"):
-                self.write("Move the clock forward with a + and a length of time: clock +2h, "
-                           "clock +3d, clock +90m.")
-                return
-            await self.advance(delta)
+            at = _TIME_OF_DAY.match(text)
+            if at:
+                # "clock 10:00": forward to the next 10:00 here, so a script reads the same
+                # whatever time of day it is run.
+                hour, minute = int(at.group(1)), int(at.group(2))
+                now = self.clock.now().astimezone(zone(self.tz))
+                target = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+                if target <= now:
+                    target += timedelta(days=1)
+                await self.advance(target - now)
+            else:
+                delta = parse_duration(text.lstrip("+"))
+                if delta is None or not text.startswith("+"):
+                    self.write("Move the clock forward with a + and a length of time: clock "
+                               "+2h, clock +3d, clock +90m. Or to the next time of day: clock "
+                               "10:00.")
+                    return
+                await self.advance(delta)
         self.write(f"The time is now {format_local(self.clock.now(), self.tz)}.")
 
     async def advance(self, delta: timedelta) -> None:
@@ -190,5 +203,5 @@ class Playground:
                 self.write(out)
             if isinstance(effect, Post) and effect.key is not None:
                 # Like a platform adapter: a keyed post is on record, so the check that
-                # it went out (bot.announce) finds it and posts nothing twice.
+                # it went out (bot.polls.announce) finds it and posts nothing twice.
                 await self.core.store.remember_post(effect.key, PLATFORM, "console")

@@ -6,11 +6,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from roundtable.config import ConfigError
+from adapters.base import ConfigError, Host
+
+if TYPE_CHECKING:
+    from adapters.discord.adapter import DiscordAdapter
 
 
-def create(app, env: Mapping[str, str]):
+def create(app: Host, env: Mapping[str, str]) -> DiscordAdapter:
     """Build the Discord adapter from the app and the environment.
 
     Reads ``DISCORD_TOKEN`` (required) from the environment, and ``[discord]`` from the

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import aiohttp
 import discord
 
-from adapters.base import StartFailed, counting_api_errors
+from adapters.base import Host, StartFailed, counting_api_errors
 from adapters.discord.client import make_client
 from adapters.discord.components import poll_view
 from adapters.discord.interact import Bridge
@@ -36,7 +36,7 @@ class DiscordAdapter:
 
     platform = PLATFORM
 
-    def __init__(self, app, token: str, *, members_intent: bool = True,
+    def __init__(self, app: Host, token: str, *, members_intent: bool = True,
                  sync_commands: bool = True, connect: bool = True, edit_interval: float = 1.0,
                  dm_interval: float = 0.1) -> None:
         withhold_payloads()

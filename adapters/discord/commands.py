@@ -18,8 +18,8 @@ from adapters.discord.translate import space_of
 from adapters.discord.votes import show_form
 from bot import commands as c
 from bot.cards import Card, Text
-from bot.grammar import tokenize
 from bot.model import PollKind
+from bot.parsing import tokenize
 
 Choice = app_commands.Choice
 KINDS = [Choice(name="choice: pick one", value="choice"),
@@ -201,9 +201,11 @@ class RoundtableCommands(app_commands.Group, name="roundtable",
                                          lambda a, s: c.RequestMoreTime(a, s, poll=poll))
 
     @app_commands.command(description="The decision log")
-    @app_commands.describe(count="How many decisions (default 10)")
+    @app_commands.describe(count="How many decisions (default 10)",
+                           poll="One decision in full, with its reasons and answers")
     async def decisions(self, interaction: discord.Interaction,
-                        count: app_commands.Range[int, 1, 100] = 10) -> None:
-        """Show the decision log."""
-        await bridge_of(interaction).run(interaction,
-                                         lambda a, s: c.ListDecisions(a, s, limit=count))
+                        count: app_commands.Range[int, 1, 100] = 10,
+                        poll: int | None = None) -> None:
+        """Show the decision log, or one decision in full."""
+        await bridge_of(interaction).run(
+            interaction, lambda a, s: c.ListDecisions(a, s, limit=count, poll=poll))

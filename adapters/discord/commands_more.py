@@ -14,11 +14,12 @@ from discord import app_commands
 from adapters.discord.interact import bridge_of
 from adapters.discord.translate import member_actor, role_ids, space_of
 from bot import commands as c
-from bot import voices as v
 from bot.commands import RolesSeen
 from bot.errors import BadInput
-from bot.grammar import parse_poll_args, tokenize
-from bot.help import TOPICS
+from bot.parsing import tokenize
+from bot.polls.parse import parse_poll_args
+from bot.voices import handlers as v
+from bot.words.help import TOPICS
 
 Choice = app_commands.Choice
 ON_OFF = [Choice(name="on", value="on"), Choice(name="off", value="off")]
@@ -263,6 +264,13 @@ async def respond(interaction: discord.Interaction, poll: int, answer: str,
     await _run(interaction, lambda a, s: c.Respond(a, s, poll=poll, text=answer, reason=reason))
 
 
+@app_commands.command(name="follow-up", description="Say what was done after a decision")
+@app_commands.describe(poll="The decision's number", what="What was done about it")
+async def follow_up(interaction: discord.Interaction, poll: int, what: str) -> None:
+    """Record what came of a decision."""
+    await _run(interaction, lambda a, s: c.FollowUp(a, s, poll=poll, text=what))
+
+
 async def help_topics(interaction: discord.Interaction, current: str) -> list[Choice[str]]:
     """Autocomplete: the help topics."""
     return [Choice(name=t, value=t) for t in TOPICS if current.casefold() in t][:25]
@@ -277,4 +285,4 @@ async def help_(interaction: discord.Interaction, topic: str | None = None) -> N
 
 COMMANDS = (balance, me, _switch("nudges", v.SetNudges, "Private nudges on or off"),
             _switch("payments", v.SetPayments, "Whether you want involvement payments"),
-            my_data, forget_me, timezone, respond, help_)
+            my_data, forget_me, timezone, respond, follow_up, help_)

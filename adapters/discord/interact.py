@@ -20,12 +20,11 @@ import discord
 from adapters.discord.render import card_embeds
 from adapters.discord.send import Sender
 from adapters.discord.translate import actor_of, channel_members, role_ids, space_of
-from bot.cards import Card, Text, Tone
+from bot.cards import Card, Text, Tone, message_card
 from bot.commands import Command, CreatePoll, IdeasToPoll, MembersLeft, MembersSeen, RolesSeen
 from bot.effects import Effect, Post, Reply
 from bot.errors import RoundtableError
 from bot.model import Actor, PollKind, SpaceRef
-from bot.views import message_card
 
 log = logging.getLogger(__name__)
 

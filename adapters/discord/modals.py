@@ -17,7 +17,6 @@ import discord
 from adapters.discord.interact import bridge_of
 from bot.commands import CastVote, CreatePoll
 from bot.errors import BadInput, NotFound
-from bot.grammar import parse_poll_args, tokenize
 from bot.model import (
     MAX_OPTION_LENGTH,
     MAX_OPTIONS,
@@ -27,6 +26,8 @@ from bot.model import (
     SpaceRef,
     Stance,
 )
+from bot.parsing import tokenize
+from bot.polls.parse import parse_poll_args
 
 POLL_MODAL = "rt:p"
 _REASON = re.compile(r"^rt:r:(?P<poll>\d{1,18}):(?P<stance>disagree|block)$")

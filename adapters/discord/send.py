@@ -25,7 +25,7 @@ from adapters.edits import PostEditor
 from bot.cards import Card
 from bot.effects import DirectMessage, Effect, Post, Reply, UpdatePost
 from bot.model import Poll
-from bot.views import vote_poll_id
+from bot.polls.views import vote_poll_id
 
 log = logging.getLogger(__name__)
 

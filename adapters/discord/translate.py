@@ -10,7 +10,7 @@ import discord
 
 from bot.model import Actor, SpaceRef
 from bot.voice_model import ContributionKind
-from bot.voices import Spoke
+from bot.voices.handlers import Spoke
 
 PLATFORM = "discord"
 #: Message types that are someone writing (not joins, pins, boosts or bot notices).

@@ -16,7 +16,7 @@ from bot.cards import Card, Text
 from bot.commands import CastVote
 from bot.errors import NotFound, PollClosed, RoundtableError
 from bot.model import MAX_SCORE, Actor, Poll, PollKind, SpaceRef, Stance
-from bot.polls import KIND_WORDS
+from bot.polls.kinds import KIND_WORDS
 
 #: Selects per page of the form: Discord allows five rows, and the buttons take one.
 PER_PAGE = 4
@@ -136,10 +136,15 @@ class VoteForm(discord.ui.View):
         start = self.page * PER_PAGE
         for row, slot in enumerate(range(start, min(start + PER_PAGE, count))):
             self.add_item(self._select(slot + 1, row))
+        # The paging buttons say what they page to, not just "Back" and "More".
+        what = "choices" if self.ranked else "options"
         if self.page:
-            self.add_item(self._button("Back", FORM_PREFIX + "back", self._back))
+            self.add_item(self._button(f"Back to {what} {start - PER_PAGE + 1}-{start}",
+                                       FORM_PREFIX + "back", self._back))
         if start + PER_PAGE < count:
-            self.add_item(self._button("More", FORM_PREFIX + "more", self._more))
+            end = min(start + 2 * PER_PAGE, count)
+            self.add_item(self._button(f"Next: {what} {start + PER_PAGE + 1}-{end}",
+                                       FORM_PREFIX + "more", self._more))
         self.add_item(self._button("Send my vote", FORM_PREFIX + "send", self._send,
                                    discord.ButtonStyle.primary))
 
@@ -149,13 +154,13 @@ class VoteForm(discord.ui.View):
             options = [discord.SelectOption(label=f"{n}. {text}"[:100], value=str(n),
                                             default=self.chosen.get(slot) == n)
                        for n, text in enumerate(spec.options, start=1)]
-            placeholder = f"{ordinal(slot)} choice"
+            placeholder = f"Your {ordinal(slot)} choice (pick an option)"
         else:
             top = MAX_SCORE if spec.kind is PollKind.SCORE else spec.dots or 0
             values = range(min(top, MAX_SELECT_VALUES - 1) + 1)
             options = [discord.SelectOption(label=str(v), value=str(v),
                                             default=self.chosen.get(slot) == v) for v in values]
-            placeholder = f"{slot}. {spec.options[slot - 1]}"[:150]
+            placeholder = f"Points for {slot}. {spec.options[slot - 1]}"[:150]
         select = discord.ui.Select(custom_id=f"{FORM_PREFIX}{slot}", placeholder=placeholder,
                                    options=options, min_values=0, max_values=1, row=row)
 

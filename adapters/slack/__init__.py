@@ -12,14 +12,10 @@ secrets from the environment (see docs/slack.md):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
+from adapters.base import ConfigError, Host
 from adapters.slack.adapter import EVENTS_PATH, SlackAdapter
 from adapters.slack.client import DEFAULT_API_URL
-from roundtable.config import ConfigError
-
-if TYPE_CHECKING:
-    from roundtable.bootstrap import App
 
 __all__ = ["EVENTS_PATH", "SlackAdapter", "create"]
 
@@ -31,7 +27,7 @@ def _required(env: Mapping[str, str], name: str, why: str) -> str:
     return value
 
 
-def create(app: App, env: Mapping[str, str]) -> SlackAdapter:
+def create(app: Host, env: Mapping[str, str]) -> SlackAdapter:
     """The Slack adapter for this config and environment (not yet started).
 
     Raises:

@@ -1,6 +1,6 @@
 """The voting form (modal) for every kind of poll, read back into the words the core takes.
 
-The core reads a ballot from words (``bot.polls.parse_ballot``): option numbers
+The core reads a ballot from words (``bot.polls.kinds.parse_ballot``): option numbers
 for choice, multi and ranked, ``N=V`` pairs for score and dots, and a stance
 followed by its reason for proposals. This module builds those words from the
 form, and says which field an error from the core belongs to.

@@ -105,10 +105,15 @@ def line_blocks(card: Card, tz: str) -> list[Block]:
     return blocks
 
 
-def button(label: str, action_id: str, value: str, primary: bool = False) -> Block:
-    """A button element; ``action_id`` gets this bot's prefix."""
+def button(label: str, action_id: str, value: str, primary: bool = False,
+           spoken: str = "") -> Block:
+    """A button element; ``action_id`` gets this bot's prefix. ``spoken`` is what a screen
+    reader says for it (Slack's ``accessibility_label``), so that several "Vote" buttons
+    in one channel can be told apart."""
     element: Block = {"type": "button", "text": plain(clip(label, BUTTON_MAX)),
                       "action_id": ACTION_PREFIX + action_id, "value": value}
+    if spoken:
+        element["accessibility_label"] = clip(spoken, BUTTON_MAX)
     if primary:
         element["style"] = "primary"
     return element
@@ -119,7 +124,7 @@ def buttons_block(buttons: tuple[Button, ...]) -> list[Block]:
     if not buttons:
         return []
     return [{"type": "actions", "elements": [
-        button(b.label, b.action, b.action, b.primary) for b in buttons]}]
+        button(b.label, b.action, b.action, b.primary, b.spoken) for b in buttons]}]
 
 
 def card_blocks(card: Card, tz: str, limit: int = MESSAGE_BLOCKS) -> list[Block]:

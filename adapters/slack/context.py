@@ -9,12 +9,11 @@ from collections.abc import Awaitable, Callable
 from adapters.slack.directory import Directory
 from adapters.slack.sender import Sender
 from adapters.slack.translate import PLATFORM, space
-from bot.cards import Tone
+from bot.cards import Tone, message_card
 from bot.commands import Command, MembersNow, RolesSeen
 from bot.effects import Reply
 from bot.model import Actor, SpaceRef
 from bot.service import Roundtable
-from bot.views import message_card
 
 log = logging.getLogger(__name__)
 

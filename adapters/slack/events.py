@@ -16,7 +16,7 @@ from adapters.slack.home import home_view
 from adapters.slack.translate import PLATFORM, counted_message, event_id_of, space, team_of
 from bot.commands import MembersLeft, MembersSeen
 from bot.model import Actor
-from bot.voices import Spoke
+from bot.voices.handlers import Spoke
 
 log = logging.getLogger(__name__)
 

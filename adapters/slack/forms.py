@@ -13,7 +13,7 @@ from adapters.slack.blocks import plain
 from bot.commands import CreatePoll
 from bot.errors import BadInput
 from bot.model import Actor, PollKind, SpaceRef
-from bot.polls import check_options
+from bot.polls.kinds import check_options
 from bot.service import Roundtable
 from bot.timeparse import parse_when
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.slack.blocks import Block, card_blocks, escape, fit, plain
+from adapters.slack.blocks import BUTTON_MAX, Block, card_blocks, escape, fit, plain
 from adapters.slack.translate import PLATFORM, member_key, space
 from adapters.text import clip
 from bot.effects import Reply
 from bot.model import Actor, PollKind
+from bot.polls.views import participation
 from bot.service import Roundtable
-from bot.views import participation
-from bot.voices import ShowBalance, ShowMine
+from bot.voices.handlers import ShowBalance, ShowMine
 
 #: A Home tab holds at most 100 blocks.
 HOME_BLOCKS = 100
@@ -50,7 +50,9 @@ async def home_view(core: Roundtable, actor: Actor) -> dict[str, Any]:
             label = "Change my vote" if voted else "Vote"
             blocks.append(_section(text, accessory={
                 "type": "button", "text": plain(label), "action_id": f"rt:vote:{poll.id}",
-                "value": str(poll.id)}))
+                "value": str(poll.id),
+                "accessibility_label": clip(f"{label} on poll {poll.number}: "
+                                            f"{poll.spec.question}", BUTTON_MAX)}))
     if len(blocks) == 2:
         blocks.append({"type": "context", "elements": [plain(
             "No open polls in your channels. Start one with /roundtable poll.")]})

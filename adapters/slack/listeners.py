@@ -30,11 +30,11 @@ from adapters.slack.translate import (
     team_of,
     user_of,
 )
-from bot.ballots import parse_ballot
 from bot.commands import CastVote, CreatePoll
 from bot.errors import BadInput, RoundtableError
-from bot.grammar import parse
 from bot.model import Actor, Poll, PollStatus
+from bot.polls.ballots import parse_ballot
+from bot.service import parse
 
 log = logging.getLogger(__name__)
 

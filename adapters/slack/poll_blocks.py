@@ -46,7 +46,8 @@ def vote_controls(poll: Poll) -> list[Block]:
     spec = poll.spec
     if spec.kind is PollKind.CHOICE and len(spec.options) <= MAX_ACTIONS:
         return [{"type": "actions", "block_id": f"rt-pick-{poll.id}", "elements": [
-            button(f"{n}. {label}", f"pick:{poll.id}:{n}", str(n))
+            button(f"{n}. {label}", f"pick:{poll.id}:{n}", str(n),
+                   spoken=f"Vote {label} on poll {poll.number}")
             for n, label in enumerate(spec.options, start=1)]}]
     if spec.kind is PollKind.MULTI:
         options = option_objects(spec.options)
@@ -62,10 +63,12 @@ def vote_controls(poll: Poll) -> list[Block]:
         return [
             {"type": "actions", "block_id": ticks_block_id(poll.id), "elements": [ticks]},
             {"type": "actions", "block_id": f"rt-send-{poll.id}", "elements": [
-                button("Send my picks", f"multi:{poll.id}", str(poll.id), primary=True)]},
+                button("Send my picks", f"multi:{poll.id}", str(poll.id), primary=True,
+                       spoken=f"Send my picks on poll {poll.number}: {spec.question}")]},
         ]
     return [{"type": "actions", "block_id": f"rt-vote-{poll.id}", "elements": [
-        button("Vote", f"vote:{poll.id}", str(poll.id), primary=True)]}]
+        button("Vote", f"vote:{poll.id}", str(poll.id), primary=True,
+               spoken=f"Vote on poll {poll.number}: {spec.question}")]}]
 
 
 def poll_blocks(card: Card, poll: Poll | None, tz: str, limit: int = 50) -> list[Block]:

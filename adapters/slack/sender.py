@@ -30,8 +30,8 @@ from adapters.slack.translate import PLATFORM, user_of_member
 from bot.cards import Card
 from bot.effects import DirectMessage, Effect, Post, Reply, UpdatePost
 from bot.model import SpaceRef
+from bot.polls.views import vote_poll_id
 from bot.service import Roundtable
-from bot.views import vote_poll_id
 
 log = logging.getLogger(__name__)
 

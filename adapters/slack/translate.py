@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.model import SpaceRef
 from bot.voice_model import ContributionKind
-from bot.voices import MAX_EVENT_ID
+from bot.voices.handlers import MAX_EVENT_ID
 
 PLATFORM = "slack"
 

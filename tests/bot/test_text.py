@@ -109,7 +109,7 @@ async def test_reasons_answers_and_proposals_are_cleaned(driver):
     out = await driver.say("close #1")
     assert "Reason given with a block: too late" in out
     out = await driver.say('respond #1 1 "We\u202e moved\x1b it\u200b"')
-    assert "Answer from the proposer: We moved it" in out
+    assert "The answer: We moved it" in out
     for bad in ("\x1b", "\u202e", "\u200b", "\x07"):
         assert bad not in out
 

@@ -44,7 +44,7 @@ def test_csv_has_counts_per_member_and_payments(workdir, capsys):
     rows = {row["member"]: row for row in csv.DictReader(io.StringIO(capsys.readouterr().out))}
     bob, carol = rows["console:local:bob"], rows["console:local:carol"]
     assert (bob["messages"], bob["replies"], bob["took_part_in_decisions"]) == ("1", "1", "1")
-    assert (bob["display_name"], bob["payments"]) == ("bob", "yes")
+    assert (bob["display_name"], bob["payments"]) == ("bob", "not asked")
     assert (carol["messages"], carol["payments"]) == ("1", "no")
     assert "Park" not in str(rows) and "chairs" not in str(rows)
 
@@ -53,7 +53,10 @@ def test_json_names_the_period(workdir, capsys):
     capsys.readouterr()
     assert main(["export", "contributions", "--from", "2020-01-01", "--to", _today()]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["from"] == "2020-01-01" and len(data["members"]) == 2
+    # bob and carol spoke; alice started the poll (counted as taking part too).
+    assert data["from"] == "2020-01-01" and len(data["members"]) == 3
+    alice = next(m for m in data["members"] if m["member"] == "console:local:alice")
+    assert alice["started"] == 1
 
 
 def test_a_period_with_nothing_in_it_and_bad_dates(workdir, capsys):

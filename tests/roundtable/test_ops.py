@@ -23,7 +23,7 @@ from adapters.discord.adapter import DiscordAdapter
 from adapters.slack.adapter import SlackAdapter
 from bot.commands import CastVote, CreatePoll, MembersSeen
 from bot.model import Actor, SpaceRef
-from bot.timing import Timekeeper
+from bot.timing.timekeeper import Timekeeper
 from roundtable.bootstrap import App, build, serve
 from roundtable.config import Config, ConfigError, OpsConfig, SchedulerConfig, load_config
 from roundtable.ops import Metrics, OpsServer, instrument

@@ -14,7 +14,7 @@ from bot.cards import Card
 from bot.commands import CreatePoll, MembersSeen
 from bot.effects import DirectMessage, Post
 from bot.model import Actor, SpaceRef
-from bot.timing import Timekeeper
+from bot.timing.timekeeper import Timekeeper
 from roundtable import collector
 from roundtable.bootstrap import App, NoAdapter, Router, create_adapters, serve
 from roundtable.config import Config, ConfigError, SchedulerConfig

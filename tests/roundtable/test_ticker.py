@@ -9,7 +9,7 @@ from sqlalchemy import event
 
 from bot.commands import CreatePoll, MembersSeen
 from bot.model import Actor, SpaceRef
-from bot.timing import Timekeeper
+from bot.timing.timekeeper import Timekeeper
 from roundtable.ticker import JOB_ID, WAKE_ID, Ticker
 
 SPACE = SpaceRef("console", "local", "playground")

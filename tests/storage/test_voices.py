@@ -142,6 +142,21 @@ async def test_reads_per_member_and_for_the_export(store: SqlStore):
         (OTHER_SPACE.key, A, MSG, 1, "")]
 
 
+async def test_the_payments_question_is_asked_once_even_after_a_restart(engine, store):
+    assert await store.claim_payments_question(A, SPACE, T0) is True
+    assert await store.claim_payments_question(A, SPACE, T0) is False
+    await store.set_preferences(B, payments=False)
+    assert await store.claim_payments_question(B, SPACE, T0) is False  # B has said
+    await store.flush_contributions()
+    again = SqlStore(engine)  # another process, or the same after a restart
+    assert await again.claim_payments_question(A, SPACE, T0) is False
+    assert await again.claim_payments_question(B, SPACE, T0) is False
+    assert await again.claim_payments_question(C, SPACE, T0) is True
+    await again.flush_contributions()
+    logged = await rows(engine, "SELECT member, reason FROM nudge_log ORDER BY member")
+    assert logged == [(A, "payments"), (C, "payments")]
+
+
 async def test_preferences(store: SqlStore):
     assert (await store.preferences(A)).nudges is None
     await store.set_preferences(A, nudges=False)
@@ -150,7 +165,8 @@ async def test_preferences(store: SqlStore):
     prefs = await store.preferences_of([A, B, C])
     assert (prefs[A].nudges, prefs[A].payments) == (False, False)
     assert (prefs[B].nudges, prefs[B].payments) == (None, True)
-    assert (prefs[C].nudges, prefs[C].payments) == (None, True)
+    # C never said: "not asked", not an assumed yes (issue 14).
+    assert (prefs[C].nudges, prefs[C].payments) == (None, None)
 
 
 def _nudge(member: str, at=T0, reason=NudgeReason.QUIET) -> Nudge:

@@ -63,7 +63,7 @@ def test_peerfest_example_script_runs_to_its_outcome(tmp_path, monkeypatch, caps
     assert "That didn't work" not in out
     assert "Outcome of #2: What should PeerFest focus on?" in out
     outcome = out.split("Outcome of #2", 1)[1]
-    assert "A shared lunch wins." in outcome and "Parity was met in every group" in outcome
+    assert "A shared lunch wins." in outcome and "It also won in every group" in outcome
     assert "Reminder: #2 in #playground closes in 1 day" in out
     assert "#2 now closes later" in out  # more-time, then extend
     assert "#2 What should PeerFest focus on? — A shared lunch wins." in out  # decisions

@@ -102,3 +102,11 @@ async def test_script_lines_and_comments(driver):
 
 async def test_clock_needs_a_plus(driver):
     assert "clock +2h" in await driver.say("clock 2h")
+
+
+async def test_the_clock_moves_to_the_next_time_of_day(driver):
+    # The playground starts at 9:00 (London); "clock 10:00" is an hour on, "clock 9:30"
+    # the next morning: a script reads the same whatever time it is run.
+    assert "Wed 25 Nov 2026 10:00" in await driver.say("clock 10:00")
+    assert "Thu 26 Nov 2026 09:30" in await driver.say("clock 9:30")
+    assert "clock 10:00" in await driver.say("clock 25:00")

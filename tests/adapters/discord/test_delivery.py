@@ -10,7 +10,7 @@ import pytest
 from adapters.discord.adapter import DiscordAdapter
 from bot.cards import Card, Text
 from bot.effects import DirectMessage, Post, UpdatePost
-from bot.timing import Timekeeper
+from bot.timing.timekeeper import Timekeeper
 from tests.adapters.discord import payloads as p
 from tests.adapters.discord.fake_discord import CHANNEL, GUILD, FakeDiscord
 from tests.adapters.discord.helpers import POSTS, create_poll, embed_text, inject, replies
@@ -71,6 +71,7 @@ async def test_a_rate_limited_post_is_retried(adapter: DiscordAdapter, fake: Fak
 async def test_reminders_are_dms_and_a_short_channel_message(adapter: DiscordAdapter,
                                                              fake: FakeDiscord, store, core,
                                                              clock) -> None:
+    clock.advance(timedelta(hours=3))  # noon: the reminder does not fall in quiet hours
     await create_poll(adapter, fake, "Tea or coffee?", "Tea; Coffee", closes="2d",
                       remind="1h")
     await replies(fake)

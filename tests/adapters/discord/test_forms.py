@@ -43,12 +43,17 @@ async def test_a_score_form_pages_through_many_options(adapter: DiscordAdapter,
     form = (await fake.wait_for("POST", FOLLOWUPS, 2))[1].response
     assert p.custom_ids(form) == ["rt:f:1", "rt:f:2", "rt:f:3", "rt:f:4", "rt:f:more",
                                   "rt:f:send"]
+    labels = [c.get("label") for row in form["components"] for c in row["components"]
+              if c["type"] == 2]
+    assert labels == ["Next: options 5-6", "Send my vote"]  # says what it pages to
     inject(adapter, p.click("rt:f:1", form, p.BOB, values=["5"]))
     inject(adapter, p.click("rt:f:more", form, p.BOB))
     page = (await fake.wait_for("POST", CALLBACKS, 4))[3]
     assert page.body["type"] == 7                      # the form itself turns the page
     second = {**form, "components": page.body["data"]["components"]}
     assert p.custom_ids(second) == ["rt:f:5", "rt:f:6", "rt:f:back", "rt:f:send"]
+    assert "Back to options 1-4" in [c.get("label") for row in second["components"]
+                                     for c in row["components"]]
     inject(adapter, p.click("rt:f:6", second, p.BOB, values=["2"]))
     await fake.wait_for("POST", CALLBACKS, 5)
     inject(adapter, p.click("rt:f:send", second, p.BOB))

@@ -60,7 +60,7 @@ async def test_an_ideas_round_becomes_a_ranked_poll(adapter: DiscordAdapter,
     await replies(fake, 5)
     text = embed_text(posts[0].body)
     assert "Poll #2: What should PeerFest focus on?" in text
-    assert "1\\. Music" in text and "2\\. Art" in text and "rank the options" in text
+    assert "1\\. Music" in text and "2\\. Art" in text and "put the options in order" in text
 
 
 async def test_a_long_private_answer_arrives_whole(adapter: DiscordAdapter, fake: FakeDiscord,

@@ -35,7 +35,8 @@ async def test_a_ranked_vote_through_one_select_per_rank(adapter: DiscordAdapter
     assert p.custom_ids(form) == ["rt:f:1", "rt:f:2", "rt:f:3", "rt:f:send"]
     placeholders = [c["placeholder"] for row in form["components"] for c in row["components"]
                     if c["type"] == 3]
-    assert placeholders == ["1st choice", "2nd choice", "3rd choice"]
+    assert placeholders == ["Your 1st choice (pick an option)", "Your 2nd choice (pick an option)",
+                            "Your 3rd choice (pick an option)"]
     inject(adapter, p.click("rt:f:1", form, user_id=p.BOB, values=["3"]))
     inject(adapter, p.click("rt:f:2", form, user_id=p.BOB, values=["1"]))
     await fake.wait_for("POST", CALLBACKS, 4)    # each pick is acknowledged silently

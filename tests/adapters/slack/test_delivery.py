@@ -12,7 +12,7 @@ from adapters.slack.sender import Pacer
 from bot.cards import Button, Card, Text
 from bot.effects import DirectMessage, UpdatePost
 from bot.model import SpaceRef
-from bot.timing import Timekeeper
+from bot.timing.timekeeper import Timekeeper
 from tests.adapters.slack.fake_slack import FakeSlack
 from tests.adapters.slack.test_polls import blocks_of, texts
 

@@ -93,7 +93,7 @@ async def test_slack_user_group_keeps_a_mapped_group_in_step(slack, send, fake: 
     await send.command("group map staff S1")
     await send.command("groups", user="U2")
     assert await store.member_groups(SPACE, "slack:T1:U2") == ["staff"]
-    assert "1 member, you among them, linked to a platform role" in texts(
+    assert "1 person, you too, linked to a role" in texts(
         blocks_of(fake.of("chat.postEphemeral")[-1]))
 
 

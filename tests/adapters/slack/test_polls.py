@@ -45,6 +45,9 @@ async def test_slash_command_posts_the_poll_and_confirms_privately(slack, send, 
     assert "<!date^" in shown and "{date_short_pretty} at {time}" in shown
     buttons = [e for b in blocks_of(post) if b["type"] == "actions" for e in b["elements"]]
     assert [b["text"]["text"] for b in buttons] == ["1. Library", "2. Park"]
+    # A screen reader can tell these buttons from another poll's (issue 14).
+    assert [b["accessibility_label"] for b in buttons] == ["Vote Library on poll 1",
+                                                           "Vote Park on poll 1"]
     [confirm] = fake.of("chat.postEphemeral")
     assert confirm.args["user"] == "U1"
     assert "Your poll #1 is up" in texts(blocks_of(confirm))
@@ -204,3 +207,11 @@ async def test_poll_with_a_question_but_no_options_opens_the_form_with_it(slack,
     assert len(fake.of("views.open")) == 1
     first, second = (texts(blocks_of(c)) for c in fake.of("chat.postEphemeral"))
     assert "at least 2 options" in first and "To collect ideas first" in second
+
+
+async def test_each_vote_button_says_which_poll_it_is_for(slack, send, fake: FakeSlack):
+    await send.command('poll "Where should PeerFest be?" "Library" "Park" --kind ranked')
+    [post] = fake.of("chat.postMessage")
+    [vote] = [e for b in blocks_of(post) if b["type"] == "actions" for e in b["elements"]]
+    assert vote["text"]["text"] == "Vote"
+    assert vote["accessibility_label"] == "Vote on poll 1: Where should PeerFest be?"

@@ -1,0 +1,1 @@
+"""Counting: pure tallies, ranked and weighted counts, group rules and outcomes."""

@@ -1,0 +1,1 @@
+"""Polls: their kinds, ballots, counting and closing, announcements, and the decision log."""

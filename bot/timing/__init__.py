@@ -1,0 +1,1 @@
+"""Timing: the timekeeper and job runner, reminders, recurring check-ins and extensions."""

@@ -1,0 +1,1 @@
+"""Voices: contributions, the balance of voices, nudges and the involvement record."""

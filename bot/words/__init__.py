@@ -1,0 +1,1 @@
+"""Words: the typed-command grammar and the help texts."""
