@@ -7,18 +7,18 @@ from bot.cards import Card, Items, Text
 
 #: The words that have no plainer form, each said once, for ``help words``.
 WORDS = (
-    "Facilitator: a person who runs the group. "
-    "Proposal: an idea put to the group for a yes or no. "
-    "Abstain: take no side. "
-    "Block: a strong no, with a reason; it stops a proposal until someone answers it. "
-    "Anonymous: nobody can see who chose what. "
-    "Quorum: how many must vote for a result to count. "
-    "Threshold: how much support the winner needs, like 60%. "
-    "Parity: the winner must win in every group, not just overall. "
-    "Equal weight: each group counts the same, however big it is. "
-    "Tie-break: the draw that picks one winner from a tie. "
-    "Ranked methods: schulze compares every pair of options; irv drops the last one "
-    "until one has most votes; borda gives points for each place."
+    "Facilitator: a person who runs the group.",
+    "Proposal: an idea put to the group for a yes or no.",
+    "Abstain: take no side.",
+    "Block: a strong no, with a reason. It stops a proposal until someone answers it.",
+    "Anonymous: nobody can see who chose what.",
+    "Quorum: how many must vote for a result to count.",
+    "Threshold: how much support the winner needs, like 60%.",
+    "Parity: the winner must also win in each group.",
+    "Equal weight: each group counts the same, however big it is.",
+    "Tie-break: the draw that picks one winner from a tie.",
+    "Ranked methods: schulze compares each pair of options. irv drops the last one, round "
+    "by round. borda gives points for each place.",
 )
 
 #: command -> (how to write it, what it does, examples)
@@ -188,7 +188,7 @@ TOPICS: dict[str, tuple[str, str, tuple[str, ...]]] = {
              "option. The same idea twice is turned down.",
              ('idea #1 "A quiet room at every event"',)),
     "anonymity": ("", PROMISE_FULL, ()),
-    "words": ("", WORDS, ()),
+    "words": ("", "The few words here with no plainer form:", WORDS),
     "ties": (
         "",
         "Ties are always shown. When there must be one winner, a draw decides. The draw is "
