@@ -15,7 +15,13 @@ from fractions import Fraction
 import pytest
 
 from bot.commands import CreatePoll
-from bot.counting.outcome import decide, first_option, rule_words, tiebreak_seed
+from bot.counting.outcome import (
+    ballot_summary,
+    decide,
+    first_option,
+    rule_words,
+    tiebreak_seed,
+)
 from bot.model import Actor, Ballot, Outcome, PollKind, PollSpec, Rule, SpaceRef, Stance
 from bot.polls.kinds import build_spec
 
@@ -470,3 +476,17 @@ def test_rule_words_with_groups(kind, rule, threshold, words):
 def test_rule_words_for_an_ideas_round():
     ideas = replace(spec(*PLACES), kind=PollKind.IDEAS)
     assert rule_words(ideas) == "an ideas round: ideas are collected, nothing is decided"
+
+
+@pytest.mark.parametrize(("kind", "ballot", "words"), [
+    ("choice", Ballot(picks=(1,)), "Park"),
+    ("multi", Ballot(picks=(0, 2)), "Library, Pier"),
+    ("ranked", Ballot(picks=(2, 0, 1)), "Pier, then Library, then Park"),
+    ("score", Ballot(points=((0, 5), (2, 1))), "Library 5, Pier 1"),
+    ("dots", Ballot(points=((1, 3),)), "Park 3"),
+    ("consent", Ballot(stance=Stance.BLOCK, reason="too far"), "block (too far)"),
+    ("consent", Ballot(stance=Stance.AGREE), "agree"),
+])
+def test_a_ballot_in_a_few_words(kind, ballot, words):
+    # What an open poll's outcome lists beside each name, and a voter's own confirmation.
+    assert ballot_summary(spec(*PLACES, kind=kind), ballot) == words

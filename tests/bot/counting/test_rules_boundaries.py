@@ -4,12 +4,20 @@ short or exactly met, small groups, ties inside a group, and the words people re
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
 
-from bot.counting.rules import GroupInfo, Tagged, decide_in_groups, equal_weights
-from bot.model import Ballot, Method, PollKind, PollSpec, Quorum, Rule, Stance
+from bot.counting.rules import (
+    NOT_FINAL,
+    GroupInfo,
+    Tagged,
+    decide_in_groups,
+    equal_weights,
+    hold_for_answers,
+)
+from bot.model import Ballot, Method, Outcome, PollKind, PollSpec, Quorum, Rule, Stance, Verdict
 
 OPTIONS = ("Park", "Library", "Pier")
 QUESTION = "Where?"
@@ -315,3 +323,20 @@ def test_equal_weights_are_exact_fractions():
     weights = equal_weights([frozenset({"a"}), frozenset({"a"}), frozenset({"b"})])
     assert weights == [Fraction(3, 4), Fraction(3, 4), Fraction(3, 2)]
     assert all(isinstance(w, Fraction) for w in weights)
+
+
+def test_a_passed_proposal_with_reasons_waits_and_remembers_what_it_will_be():
+    passed = Outcome(summary="Passed.", reason="5 of 6 agreed.", passed=True,
+                     reasons=(("disagree", "too late"), ("block", "clashes")))
+    held = hold_for_answers(passed)
+    assert (held.summary, held.passed, held.awaiting) == (NOT_FINAL, None, 2)
+    assert held.reason == ("Waiting for the person who proposed it to answer 2 reasons before "
+                           "this is final. 5 of 6 agreed.")
+    assert held.pending == Verdict("Passed.", "5 of 6 agreed.", True)
+    assert held.reasons == passed.reasons
+    one = hold_for_answers(replace(passed, reasons=(("block", "clashes"),)))
+    assert one.reason.startswith("Waiting for the person who proposed it to answer 1 reason "
+                                 "before")
+    # Nothing to wait for: not passed, or no reasons.
+    assert hold_for_answers(replace(passed, passed=False)) == replace(passed, passed=False)
+    assert hold_for_answers(replace(passed, reasons=())) == replace(passed, reasons=())
