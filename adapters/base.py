@@ -9,8 +9,11 @@ owns the effect's space or member.
 from __future__ import annotations
 
 import asyncio
+import errno
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar
+
+from aiohttp import web
 
 from bot.effects import DirectMessage, Effect
 from bot.ports import Clock, Store
@@ -134,3 +137,32 @@ def platform_of(effect: Effect) -> str:
     if isinstance(effect, DirectMessage):
         return effect.platform
     return effect.space.platform
+
+
+async def listen(app: web.Application, host: str, port: int,
+                 section: str) -> tuple[web.AppRunner, int]:
+    """Serve ``app`` over HTTP on ``host``:``port``; the runner and the port bound (port 0
+    in the config: any free one).
+
+    Raises:
+        StartFailed: The port is in use, or the host is not an address of this machine;
+            the message names the config ``section`` ("[ops]", "[slack]") to change.
+    """
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    try:
+        await site.start()
+    except OSError as error:
+        await runner.cleanup()
+        if error.errno == errno.EADDRINUSE:
+            raise StartFailed(f"port {port} is in use: set {section} port to a free one or "
+                              "stop the other program") from None
+        if error.errno == errno.EADDRNOTAVAIL:
+            raise StartFailed(f"cannot listen on {host}: set {section} host to an address of "
+                              "this machine (or 127.0.0.1)") from None
+        raise
+    server = site._server  # aiohttp keeps the bound sockets here
+    if server is not None and server.sockets:
+        port = server.sockets[0].getsockname()[1]
+    return runner, port

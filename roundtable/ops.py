@@ -13,7 +13,6 @@ question or a choice. Each App has its own registry: nothing is built at import 
 from __future__ import annotations
 
 import asyncio
-import errno
 import logging
 import re
 import time
@@ -32,7 +31,7 @@ from prometheus_client import (
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.base import PlatformAdapter, StartFailed
+from adapters.base import PlatformAdapter, listen
 from bot.commands import CastVote, Command
 from bot.effects import FAULT, Effect, Reply
 from bot.errors import RoundtableError
@@ -202,24 +201,7 @@ class OpsServer:
         Raises:
             StartFailed: The port is in use, or the host is not an address of this machine.
         """
-        self._runner = web.AppRunner(self.web_app(), access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        try:
-            await site.start()
-        except OSError as error:
-            await self._runner.cleanup()
-            self._runner = None
-            if error.errno == errno.EADDRINUSE:
-                raise StartFailed(f"port {self.port} is in use: set [ops] port to a free one "
-                                  "or stop the other program") from None
-            if error.errno == errno.EADDRNOTAVAIL:
-                raise StartFailed(f"cannot listen on {self.host}: set [ops] host to an "
-                                  "address of this machine (or 127.0.0.1)") from None
-            raise
-        server = site._server  # aiohttp keeps the bound sockets here
-        if server is not None and server.sockets:
-            self.port = server.sockets[0].getsockname()[1]
+        self._runner, self.port = await listen(self.web_app(), self.host, self.port, "[ops]")
         log.info("health and metrics on http://%s:%s (/healthz, /readyz, /metrics)",
                  self.host, self.port)
 

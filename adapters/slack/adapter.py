@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import errno
 import logging
 import re
 from collections.abc import Sequence
@@ -14,7 +13,13 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
-from adapters.base import ApiErrorHook, StartFailed, counting_api_errors, ignore_api_error
+from adapters.base import (
+    ApiErrorHook,
+    StartFailed,
+    counting_api_errors,
+    ignore_api_error,
+    listen,
+)
 from adapters.slack.client import DEFAULT_API_URL, Sleep, make_client, quiet_logger
 from adapters.slack.context import Context
 from adapters.slack.directory import Directory, api_error
@@ -121,21 +126,8 @@ class SlackAdapter:
         """
         await self.check_token()
         if self.mode == "http":
-            self._runner = web.AppRunner(self.web_app(), access_log=None)
-            await self._runner.setup()
-            site = web.TCPSite(self._runner, self.host, self.port)
-            try:
-                await site.start()
-            except OSError as error:
-                await self._runner.cleanup()
-                self._runner = None
-                if error.errno != errno.EADDRINUSE:
-                    raise
-                raise StartFailed(f"port {self.port} is in use: set [slack] port to a free one "
-                                  "or stop the other program") from None
-            server = site._server  # aiohttp keeps the bound sockets here
-            if server is not None and server.sockets:
-                self.port = server.sockets[0].getsockname()[1]
+            self._runner, self.port = await listen(self.web_app(), self.host, self.port,
+                                                   "[slack]")
             log.info("Slack HTTP mode listening on port %s at %s", self.port, EVENTS_PATH)
             return
         self._socket = AsyncSocketModeHandler(self.bolt, self._app_token,
