@@ -188,7 +188,8 @@ class AnswerCommands:
                 "Thank you: it is in the decision log",
                 f"It is posted in the channel and kept with {ref}. Anyone can read it with: "
                 f"decisions {ref}", Tone.SUCCESS),
-                after=key, if_not_posted=answer_not_posted_yet(ref)),
+                after=key, if_not_posted=answer_not_posted_yet(
+                    ref, "follow-up", creator=cmd.actor.key == poll.creator)),
             Post(cmd.space, follow_up_card(poll, day, text), key=key),
         ]
 

@@ -28,7 +28,7 @@ from bot.context import Core
 from bot.effects import DirectMessage, Effect, Post
 from bot.model import Outcome, Poll, PollKind, PollStatus
 from bot.polls.ballots import vote_example
-from bot.polls.views import outcome_card, poll_card
+from bot.polls.views import outcome_card, poll_card, reason_line
 from bot.timed_work import Job, JobKind, NewJob
 
 #: How long after the change the check runs: time for the first, direct try to land
@@ -102,8 +102,7 @@ def wanted_keys(job: Job, poll: Poll | None) -> list[tuple[str, str]]:
 def answers_card(poll: Poll, outcome: Outcome, numbers: Sequence[int]) -> Card:
     """The public post of the proposer's answers to the reasons ``numbers``."""
     answered = dict(outcome.responses)
-    items = tuple(f"Reason given with a {outcome.reasons[n - 1][0]}: {outcome.reasons[n - 1][1]}"
-                  f" — The answer: {answered[n]}" for n in numbers)
+    items = tuple(reason_line(*outcome.reasons[n - 1], answered[n]) for n in numbers)
     return Card(title=f"An answer on {poll.ref}: {poll.spec.question}",
                 lines=(Items(items),))
 
@@ -121,6 +120,14 @@ def final_card(poll: Poll, outcome: Outcome) -> Card:
     return replace(card, title=f"Now final — outcome of {poll.ref}: {poll.spec.question}")
 
 
+async def outcome_post(core: Core, poll: Poll) -> list[Effect]:
+    """The post of an ended poll's outcome, from the decision log (none if not logged)."""
+    decision = await core.decision_for(poll)
+    if decision is None:
+        return []
+    return [Post(poll.space, outcome_card(poll, decision.outcome), key=outcome_key(poll))]
+
+
 async def announce(core: Core, job: Job, poll: Poll | None,
                    posted: set[tuple[str, str]]) -> list[Effect]:
     """What an ANNOUNCE job should post now: only what is not in ``posted`` (on record)."""
@@ -132,12 +139,12 @@ async def announce(core: Core, job: Job, poll: Poll | None,
     if what in (OUTCOME, ANSWER, FOLLOW_UP):
         if poll.status is not PollStatus.CLOSED:
             return []
+        if what == OUTCOME:
+            return await outcome_post(core, poll)
         decision = await core.decision_for(poll)
         if decision is None:
             return []
         outcome = decision.outcome
-        if what == OUTCOME:
-            return [Post(poll.space, outcome_card(poll, outcome), key=outcome_key(poll))]
         if what == FOLLOW_UP:
             return [Post(poll.space, follow_up_card(poll, *outcome.follow_ups[n - 1]),
                          key=follow_up_key(poll, n))
@@ -221,12 +228,15 @@ def not_posted_yet(confirmation: Card) -> Card:
     )
 
 
-def answer_not_posted_yet(ref: str) -> Card:
-    """What the proposer is told when the post of their answer failed just now."""
+def answer_not_posted_yet(ref: str, what: str = "answer", creator: bool = True) -> Card:
+    """What someone is told when the post of their ``what`` ("answer", "follow-up") on
+    ``ref`` failed just now. If it never works, the poll's creator is told (``undelivered``):
+    "you" only when that is them."""
+    told = "you" if creator else f"the person who started {ref}"
     return Card(
-        title="Your answer is saved, but not posted yet",
+        title=f"Your {what} is saved, but not posted yet",
         lines=(Text(f"It is kept in the decision log of {ref}. I could not post it in the "
-                    "channel just now. I will keep trying for about 40 minutes, and tell you "
+                    f"channel just now. I will keep trying for about 40 minutes, and tell {told} "
                     "in a private message if it never works."),
                Note("Do not send it again: it is saved.")),
         tone=Tone.WARNING,

@@ -68,6 +68,12 @@ def poll_card(poll: Poll, voted: int, eligible: int, tz: str) -> Card:
     return Card(title=f"{kind} {poll.ref}: {spec.question}", lines=tuple(lines), buttons=buttons)
 
 
+def reason_line(stance: str, reason: str, answer: str | None = None) -> str:
+    """A reason given with a block or disagreement, and its answer when there is one."""
+    text = f"Reason given with a {stance}: {reason}"
+    return text if answer is None else f"{text} — The answer: {answer}"
+
+
 def outcome_lines(outcome: Outcome) -> list[Line]:
     """The body of an outcome: summary, reason, tallies with numbers, the story."""
     lines: list[Line] = [Text(outcome.summary), Text(outcome.reason)]
@@ -93,10 +99,8 @@ def outcome_lines(outcome: Outcome) -> list[Line]:
         answers = dict(outcome.responses)
         items = []
         for number, (stance, reason) in enumerate(outcome.reasons, start=1):
-            text = f"Reason given with a {stance}: {reason}"
-            if number in answers:
-                text += f" — The answer: {answers[number]}"
-            elif outcome.awaiting:
+            text = reason_line(stance, reason, answers.get(number))
+            if number not in answers and outcome.awaiting:
                 text += " — Not answered yet."
             items.append(text)
         lines.append(Items(tuple(items)))

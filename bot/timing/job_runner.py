@@ -17,10 +17,10 @@ from bot.cards import Card, Items, Note, Text
 from bot.context import Core
 from bot.effects import DirectMessage, Effect, Post
 from bot.model import Poll, PollKind, PollStatus
-from bot.polls.announce import announce, outcome_key, undelivered, wanted_keys
+from bot.polls.announce import announce, outcome_key, outcome_post, undelivered, wanted_keys
 from bot.polls.ballots import vote_example
 from bot.polls.closing import close_polls
-from bot.polls.views import outcome_card, participation
+from bot.polls.views import participation
 from bot.timed_work import Job, JobKind, NewJob, Schedule
 from bot.timeparse import describe_duration
 from bot.timing.recurrence import next_occurrence
@@ -143,11 +143,7 @@ class JobRunner:
     async def _announce_again(self, poll: Poll) -> Ran:
         if await self.store.find_post(outcome_key(poll), poll.space.platform) is not None:
             return NOTHING
-        decision = await self.core.decision_for(poll)
-        if decision is None:
-            return NOTHING
-        return [Post(poll.space, outcome_card(poll, decision.outcome),
-                     key=outcome_key(poll))], []
+        return await outcome_post(self.core, poll), []
 
     async def undelivered(self, job: Job) -> list[Effect]:
         """Once ``job`` is given up on: a private, truthful word about what the channel
