@@ -54,23 +54,36 @@ def ensure_venv(extras: str) -> None:
     stamp.touch()
 
 
+def compile_words() -> None:
+    """Compile the message catalogues (bot/locale/*/*.po) into the .mo files gettext reads.
+
+    Cheap, so done at every start; if it fails the bot still compiles them in memory.
+    """
+    subprocess.run([str(_python()), "-m", "bot.i18n", "compile"], cwd=ROOT,
+                   stdout=subprocess.DEVNULL, check=False)
+
+
 # -- mutation testing -----------------------------------------------------------------------
 
 #: Each module mutation testing covers, with the test files run against its mutants (globs;
 #: files that do not exist are skipped). Not part of ``dev.py test``: it takes minutes per module.
 _COUNTING = ("tests/bot/counting/test_counting*.py", "tests/bot/counting/test_ranked*.py",
-             "tests/bot/counting/test_outcome*.py", "tests/bot/test_known_answers.py")
+             "tests/bot/counting/test_outcome*.py", "tests/bot/test_known_answers.py",
+             "tests/bot/counting/test_welsh*.py")
 MUTATE: dict[str, tuple[str, ...]] = {
     "bot/counting/tallies.py": _COUNTING,
     "bot/counting/common.py": _COUNTING,
     "bot/counting/ranked.py": _COUNTING,
     "bot/counting/rules.py": ("tests/bot/counting/test_rules*.py",
                               "tests/bot/counting/test_weighted*.py",
+                              "tests/bot/counting/test_welsh*.py",
                               "tests/bot/coproduction/test_answers.py"),
     "bot/counting/outcome.py": ("tests/bot/counting/test_outcome*.py",
                                 "tests/bot/counting/test_weighted*.py",
+                                "tests/bot/counting/test_welsh*.py",
                                 "tests/bot/counting/test_rules*.py"),
     "bot/counting/weighted.py": ("tests/bot/counting/test_weighted*.py",
+                                 "tests/bot/counting/test_welsh*.py",
                                  "tests/bot/counting/test_rules*.py",
                                  "tests/bot/counting/test_outcome*.py"),
     "bot/anonymity.py": ("tests/bot/test_anonymity.py", "tests/bot/test_anonymity_attacks.py",
@@ -222,12 +235,14 @@ def main(argv: list[str]) -> int:
         return mutate(rest)
     if command == "test":
         ensure_venv("dev")
+        compile_words()
         lint = subprocess.run([str(_python()), "-m", "ruff", "check", "."], cwd=ROOT)
         # The architecture's import contracts (pyproject.toml, docs/architecture.md).
         contracts = subprocess.run([str(BIN / "lint-imports")], cwd=ROOT)
         tests = subprocess.run([str(_python()), "-m", "pytest", *rest], cwd=ROOT)
         return tests.returncode or lint.returncode or contracts.returncode
     ensure_venv("")
+    compile_words()
     return subprocess.run([str(BIN / "roundtable"), command, *rest]).returncode
 
 

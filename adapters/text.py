@@ -1,6 +1,11 @@
-"""Fitting card text into a platform's size limits, shared by the adapters."""
+"""Fitting card text into a platform's size limits, and writing short texts for a whole
+space in its language(s); shared by the adapters."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.i18n import space_languages, speaking
 
 
 def clip(text: str, limit: int) -> str:
@@ -37,3 +42,19 @@ def chunks(rows: list[str], limit: int) -> list[str]:
                 joined = part
             current = joined
     return [*found, current] if current or not found else found
+
+
+def for_everyone(build: Callable[[], str]) -> str:
+    """A short text for everyone in the space being served (inside ``core.in_space()``):
+    built in the space's language, or, in a bilingual space, in each of its languages and
+    joined with " / ", as ``bot.i18n.public`` joins a card's button labels.
+
+    For one reader only, serve a space of their language: ``with in_space((language,)):``.
+    """
+    found: list[str] = []
+    for code in space_languages():
+        with speaking(code):
+            text = build()
+        if text not in found:
+            found.append(text)
+    return " / ".join(found)

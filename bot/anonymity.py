@@ -29,6 +29,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from bot.errors import RoundtableError
+from bot.i18n import N_, _
 from bot.model import MAX_SCORE, Ballot, PollKind, PollSpec
 from bot.records import ballot_to_json
 
@@ -54,19 +55,21 @@ _PICKING = (PollKind.CHOICE, PollKind.MULTI, PollKind.RANKED)
 class SealError(RoundtableError):
     """A sealed text could not be opened: the master secret is not the one that sealed it."""
 
+# The promises below are English here: show them with ``bot.i18n._`` (``_(PROMISE)``),
+# so that each reader gets them in their own language.
 #: The promise shown to voters before they vote, in one line.
-PROMISE = (
+PROMISE = N_(
     "Anonymous: nobody can see what you chose. Not the facilitators, and not the people who "
     "run the bot."
 )
 #: The full promise, for help and documentation.
-PROMISE_FULL = (
+PROMISE_FULL = N_(
     "Nobody can see what you chose. Not the facilitators, and not the people who run the "
     "bot. Once the poll ends, nobody can ever find out, even with the bot's own keys. "
     "While it is open, the bot holds the key to count the votes at the end. The chat app "
     "itself sees your click."
 )
-OPEN_POLL_NOTE = "Open poll: everyone will be able to see who voted for what."
+OPEN_POLL_NOTE = N_("Open poll: everyone will be able to see who voted for what.")
 
 
 def sealed_size(spec: PollSpec) -> int:
@@ -162,17 +165,17 @@ class Keyring:
         if not text.startswith(SEALED_PREFIX):
             return text
         if salt is None:
-            raise SealError("This poll's votes can no longer be read: it has already ended.")
+            raise SealError(_("This poll's votes can no longer be read: it has already ended."))
         try:
             raw = base64.urlsafe_b64decode(text[len(SEALED_PREFIX):])
             padded = self._aead(salt).decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], purpose)
         except (InvalidTag, binascii.Error, ValueError) as error:
-            raise SealError(
+            raise SealError(_(
                 "The votes in this poll cannot be read, because the bot's secret key has "
                 "changed since they were cast. Nothing was lost. Ask whoever runs Roundtable "
                 "to put back the key it had (ROUNDTABLE_SECRET or the key file), then try "
                 "again in a few minutes."
-            ) from error
+            )) from error
         (length,) = _LENGTH.unpack_from(padded)
         return padded[_LENGTH.size:_LENGTH.size + length].decode("utf-8")
 

@@ -102,6 +102,15 @@ class Help(Command):
 
 
 @dataclass(frozen=True)
+class SetLanguage(Command):
+    """Choose the language the bot writes to this person in ("cy", "en"); with
+    ``show`` only say which it is; with None go back to the space's language."""
+
+    language: str | None = None
+    show: bool = False
+
+
+@dataclass(frozen=True)
 class MembersSeen(Command):
     """An adapter reports who belongs to the space (channel members, the playground's people).
 
@@ -271,6 +280,14 @@ class Respond(Command):
 @dataclass(frozen=True)
 class FollowUp(Command):
     """After a decision: what was done about it, kept in the log and posted."""
+
+    poll: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Amend(Command):
+    """Open a new round of a proposal that did not pass, with new wording."""
 
     poll: int
     text: str

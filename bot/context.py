@@ -9,6 +9,8 @@ a poll's card looks (an ideas round's card differs).
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -35,6 +37,17 @@ class Settings:
     balance: BalancePolicy = field(default_factory=BalancePolicy)
     #: Ask each person once, after their first contribution, about involvement payments.
     ask_about_payments: bool = True
+    #: The language of public posts, and of private ones for people who did not choose.
+    language: str = "en"
+    #: Public posts in both languages, the space's own first (common in Wales).
+    bilingual: bool = False
+
+    @property
+    def space_languages(self) -> tuple[str, ...]:
+        """The languages public posts are written in, in order."""
+        if not self.bilingual:
+            return (self.language,)
+        return (self.language, "en" if self.language != "en" else "cy")
 
 
 class Core(Protocol):
@@ -47,6 +60,15 @@ class Core(Protocol):
 
     def zone_of(self, space: SpaceRef) -> str:
         """The time zone a space reads times in."""
+        ...
+
+    async def languages_of(self, members: Collection[str]) -> dict[str, str]:
+        """The language each member reads ("cy", "en"): their choice, else the space's.
+        Write a private message to someone inside ``bot.i18n.speaking(language)``."""
+        ...
+
+    def in_space(self) -> AbstractContextManager[None]:
+        """Inside, ``bot.i18n.public`` writes in the space's language(s)."""
         ...
 
     async def is_facilitator(self, actor: Actor, space: SpaceRef) -> bool:

@@ -6,7 +6,7 @@ one map from effect type to the function that performs it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.cards import Card
 from bot.model import Actor, SpaceRef
@@ -63,4 +63,20 @@ class UpdatePost:
     card: Card
 
 
-Effect = Post | Reply | DirectMessage | UpdatePost
+@dataclass(frozen=True)
+class PrivateFile:
+    """A file for the person who asked, and no one else, with a short message (``card``).
+
+    Slack sends it in the person's direct message with the bot, Discord as an ephemeral
+    attachment, the playground saves it to disk. If it cannot be sent, the adapter tells
+    the person so. The bytes are left out of ``repr``, so a log line never carries them.
+    """
+
+    to: Actor
+    space: SpaceRef
+    filename: str
+    content: bytes = field(repr=False)
+    card: Card
+
+
+Effect = Post | Reply | DirectMessage | UpdatePost | PrivateFile

@@ -2,18 +2,26 @@
 
 Adapters never show a traceback: a ``RoundtableError`` becomes a private reply
 with its ``message``; anything else becomes a short apology (see
-``Roundtable.handle``).
+``Roundtable.handle``). An error remembers the language its message was written in,
+so the reply around it (``Roundtable.error_reply``) is written in the same one.
 """
 
 from __future__ import annotations
 
+from bot.i18n import _, current
+
 
 class RoundtableError(Exception):
-    """Something a person asked for could not be done; ``message`` says what to do instead."""
+    """Something a person asked for could not be done; ``message`` says what to do instead.
+
+    Build the message with ``bot.i18n._`` where the error is raised: it is then in the
+    reader's language, which ``language`` records.
+    """
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+        self.language = current()
 
 
 class BadInput(RoundtableError):
@@ -27,7 +35,7 @@ def expect_no_args(verb: str, args: list[str]) -> None:
         BadInput: ``args`` is not empty.
     """
     if args:
-        raise BadInput(f"{verb} takes nothing after it; just write: {verb}")
+        raise BadInput(_("{verb} takes nothing after it; just write: {verb}").format(verb=verb))
 
 
 class NotFound(RoundtableError):
@@ -41,7 +49,6 @@ class NotAllowed(RoundtableError):
 class PollClosed(RoundtableError):
     """The poll is no longer taking votes."""
 
-    def __init__(
-        self, message: str = "That poll has closed, so it is not taking votes any more."
-    ) -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message if message is not None else _(
+            "That poll has closed, so it is not taking votes any more."))

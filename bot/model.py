@@ -7,9 +7,11 @@ that touches a platform or a database.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+
+from bot.i18n import _, ngettext, pgettext
 
 MAX_OPTIONS = 20
 MIN_OPTIONS = 2
@@ -96,6 +98,32 @@ class Stance(StrEnum):
     BLOCK = "block"
 
 
+def stance_name(stance: Stance) -> str:
+    """A stance in the reader's language ("agree" / "cytuno"); people type the English."""
+    names = {"agree": pgettext("stance", "agree"), "abstain": pgettext("stance", "abstain"),
+             "disagree": pgettext("stance", "disagree"), "block": pgettext("stance", "block")}
+    return names[stance.value]
+
+
+def kind_name(kind: PollKind) -> str:
+    """A kind of poll in the reader's language ("ranked" / "trefn")."""
+    names = {"choice": pgettext("poll kind", "choice"), "multi": pgettext("poll kind", "multi"),
+             "ranked": pgettext("poll kind", "ranked"), "score": pgettext("poll kind", "score"),
+             "dots": pgettext("poll kind", "dots"), "ideas": pgettext("poll kind", "ideas"),
+             "consent": pgettext("poll kind", "consent")}
+    return names[kind.value]
+
+
+def method_name(method: Method) -> str:
+    """A counting method in the reader's language ("approval" / "cymeradwyo")."""
+    names = {"plurality": pgettext("method", "plurality"), "irv": pgettext("method", "irv"),
+             "approval": pgettext("method", "approval"), "borda": pgettext("method", "borda"),
+             "schulze": pgettext("method", "schulze"), "score": pgettext("method", "score"),
+             "dots": pgettext("method", "dots"), "consent": pgettext("method", "consent"),
+             "ideas": pgettext("method", "ideas")}
+    return names[method.value]
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who did something, as the adapter knows them.
@@ -106,6 +134,8 @@ class Actor:
         user_id: The platform's id for the person.
         name: Display name, for open polls and greetings only.
         roles: Platform roles the adapter vouches for, e.g. {"admin"}.
+        locale: The language the platform says the person uses ("en-GB"), if it says;
+            used when they have not chosen one with ``language``.
     """
 
     platform: str
@@ -113,6 +143,7 @@ class Actor:
     user_id: str
     name: str = ""
     roles: frozenset[str] = frozenset()
+    locale: str = field(default="", compare=False)
 
     @property
     def key(self) -> str:
@@ -153,10 +184,11 @@ class Quorum:
         return math.ceil(round(self.percent * eligible / 100, 6))
 
     def describe(self) -> str:
-        """The quorum in plain words."""
+        """The quorum in plain words, in the reader's language ("3 people", "50% of members")."""
         if self.count is not None:
-            return f"{self.count} {'person' if self.count == 1 else 'people'}"
-        return f"{self.percent:g}% of members"
+            return ngettext("{count} person", "{count} people", self.count).format(
+                count=self.count)
+        return _("{percent}% of members").format(percent=f"{self.percent:g}")
 
 
 @dataclass(frozen=True)
@@ -182,11 +214,29 @@ class PollSpec:
     rule: Rule = Rule.MAJORITY
     #: Percent (1–100) of each group's members who must vote; None: no per-group quorum.
     quorum_each: float | None = None
+    #: The id of the poll this proposal is a new round of (``amend #N``); None for a first
+    #: round. An internal id, never shown: people see poll numbers (``Round``).
+    follows: int | None = None
+
+
+@dataclass(frozen=True)
+class Round:
+    """Where a later round of a proposal (``amend #N``) stands, in poll numbers.
+
+    Attributes:
+        number: Which round it is: 2, 3, ...
+        first: The number of the proposal's first round.
+        previous: The number of the round it follows.
+    """
+
+    number: int
+    first: int
+    previous: int
 
 
 @dataclass(frozen=True)
 class Poll:
-    """A stored poll."""
+    """A stored poll. ``round`` is set by the store on a later round of a proposal."""
 
     id: int
     space: SpaceRef
@@ -196,6 +246,7 @@ class Poll:
     status: PollStatus
     created_at: datetime
     closed_at: datetime | None = None
+    round: Round | None = None
 
     @property
     def ref(self) -> str:
@@ -307,6 +358,10 @@ class Decision:
     opened_at: datetime
     closed_at: datetime
     anonymous: bool = True
+    #: On a later round of a proposal: which round, after which (filled in by the store).
+    round: Round | None = None
+    #: The number of the round that followed this one (``amend``), if any.
+    amended_as: int | None = None
 
 
 @dataclass(frozen=True)

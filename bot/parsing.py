@@ -10,6 +10,7 @@ import re
 import shlex
 
 from bot.errors import BadInput
+from bot.i18n import _
 
 # Phones and word processors turn straight quotes into curly ones.
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
@@ -33,19 +34,21 @@ def tokenize(text: str) -> list[str]:
     try:
         return list(lexer)
     except ValueError:
-        raise BadInput('A quote mark was opened but not closed. Put each question and option in '
-                       'a pair of double quotes, like: poll "Lunch?" "Soup" "Pie"') from None
+        raise BadInput(_('A quote mark was opened but not closed. Put each question and option '
+                         'in a pair of double quotes, like: poll "Lunch?" "Soup" "Pie"')) from None
 
 
 def ref_number(word: str, verb: str, hint: str = "") -> int:
     """The number in ``#3`` (or ``3``).
 
     Raises:
-        BadInput: It is not a number like #3 (``hint`` is added to the message).
+        BadInput: It is not a number like #3 (``hint``, whole sentences in the reader's
+            language after a space, is added to the message).
     """
     match = _REF.match(word.strip())
     if not match:
-        raise BadInput(f"I expected a number like #1 after {verb}, not {word!r}.{hint}")
+        raise BadInput(_("I expected a number like #1 after {verb}, not {word}.").format(
+            verb=verb, word=repr(word)) + hint)
     return int(match.group(1))
 
 
@@ -68,11 +71,12 @@ def split_flags(
             name = word.lower()
             if name not in allowed:
                 known = ", ".join(allowed)
-                raise BadInput(
-                    f"I don't know the option {word!r} for {verb}. You can use: {known}.")
+                raise BadInput(_("I don't know the option {option} for {verb}. You can use: "
+                                 "{known}.").format(option=repr(word), verb=verb, known=known))
             if allowed[name]:
                 if i + 1 >= len(args) or args[i + 1].startswith("--"):
-                    raise BadInput(f"{word} needs a value after it; type help {verb} for examples.")
+                    raise BadInput(_("{option} needs a value after it; type help {verb} for "
+                                     "examples.").format(option=word, verb=verb))
                 value = args[i + 1]
                 i += 2
                 # "--closes friday 17:00" and "--closes 2026-12-04 17:00" take two words.
@@ -99,5 +103,5 @@ def whole_number(flags: dict[str, str | None], name: str) -> int | None:
     if value is None:
         return None
     if not value.isdigit() or len(value) > 6:
-        raise BadInput(f"{name} needs a whole number, like {name} 3.")
+        raise BadInput(_("{flag} needs a whole number, like {flag} 3.").format(flag=name))
     return int(value)

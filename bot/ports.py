@@ -133,6 +133,10 @@ class Store(JobStore, ScheduleStore, Protocol):
 
         ``jobs`` (its closing and reminders) are added in the same transaction; those
         without a ``poll_id`` get the new poll's id.
+
+        Raises:
+            BadInput: ``spec.follows`` names a poll that already has a later round (two
+                people amended it at once; checked in the transaction).
         """
         ...
 
@@ -150,6 +154,14 @@ class Store(JobStore, ScheduleStore, Protocol):
 
     async def poll_salt(self, poll_id: int) -> bytes | None:
         """The poll's salt for voter tags; None once the poll has closed."""
+        ...
+
+    async def next_round(self, poll: Poll) -> Poll | None:
+        """The later round of a proposal that follows ``poll`` (``amend``), if any.
+
+        A cancelled round does not count. Polls read from the store carry their place in
+        the chain (``Poll.round``), and decisions theirs (``round``, ``amended_as``).
+        """
         ...
 
     # -- votes ----------------------------------------------------------------
@@ -304,6 +316,14 @@ class Store(JobStore, ScheduleStore, Protocol):
 
     async def member_timezones(self, members: Collection[str]) -> dict[str, str]:
         """The time zones of those of ``members`` who set one."""
+        ...
+
+    async def set_member_language(self, member: str, language: str | None) -> None:
+        """Remember the language a member chose ("cy", "en"); None forgets it."""
+        ...
+
+    async def member_languages(self, members: Collection[str]) -> dict[str, str]:
+        """The languages of those of ``members`` who chose one."""
         ...
 
     async def members_without_vote(self, poll_id: int, space: SpaceRef) -> list[str]:

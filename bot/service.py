@@ -8,6 +8,8 @@ puts them together, decides who may give which command where, and is the context
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
 
@@ -20,6 +22,7 @@ from bot.coproduction.membership import NOT_PRIVATE, not_a_member
 from bot.coproduction.wing import WING as COPRODUCTION
 from bot.effects import FAULT, REFUSED, DirectMessage, Effect, Reply
 from bot.errors import NotAllowed, RoundtableError
+from bot.i18n import _, in_space, known, speaking
 from bot.model import Actor, Decision, Poll, PollKind, PollSpec, SpaceRef
 from bot.polls.handlers import PollCommands
 from bot.polls.wing import WING as POLLS
@@ -83,11 +86,42 @@ class Roundtable:
         in it. Never raises, like ``handle``.
         """
         if not isinstance(command, REGISTRY.private):
-            return [self.error_reply(command.actor, command.space, NotAllowed(NOT_PRIVATE))]
+            with speaking(await self.language_for(command.actor)):
+                return [self.error_reply(command.actor, command.space,
+                                         NotAllowed(_(NOT_PRIVATE)))]
         private = replace(command, actor=replace(command.actor, roles=frozenset()))
         return await self._carry_out(private, remember=False)
 
     async def _carry_out(self, command: c.Command, *, remember: bool) -> list[Effect]:
+        # Replies are written in the person's language, public posts in the space's.
+        with (in_space(self.settings.space_languages),
+              speaking(await self.language_for(command.actor))):
+            return await self._carry_out_in_language(command, remember=remember)
+
+    async def read(self, text: str, actor: Actor, space: SpaceRef) -> c.Command:
+        """Read a typed command (``parse``) in the person's language: what is wrong with
+        it comes back in that language too.
+
+        Raises:
+            RoundtableError: The words were not understood (a ``BadInput``); give it to
+                ``error_reply``.
+        """
+        with speaking(await self.language_for(actor)):
+            return parse(text, actor, space)
+
+    async def language_for(self, actor: Actor) -> str:
+        """The language to write to this person in: their choice, else their platform's, else
+        the space's. (The store keeps everyone's choices in memory: no read per command.)"""
+        try:
+            chosen = (await self.store.member_languages([actor.key])).get(actor.key)
+        except Exception:
+            # The language must never stop a command; the command's own error is clearer.
+            log.exception("could not read a member's language")
+            chosen = None
+        return known(chosen) or known(actor.locale) or self.settings.language
+
+    async def _carry_out_in_language(self, command: c.Command, *,
+                                     remember: bool) -> list[Effect]:
         try:
             # The core decides who may take part: only those the platform reports in the
             # channel. Before anything else, so a refusal stores nothing at all.
@@ -110,9 +144,9 @@ class Roundtable:
             # meet a name in a log line.
             log.exception("unexpected error while handling %s", type(command).__name__)
             return [Reply(command.actor, command.space, message_card(
-                "Sorry, something went wrong",
-                "That did not work because of a fault on our side. Nothing was changed by it "
-                "that you need to undo; please try again in a moment.", Tone.ERROR),
+                _("Sorry, something went wrong"),
+                _("That did not work because of a fault on our side. Nothing was changed by it "
+                  "that you need to undo; please try again in a moment."), Tone.ERROR),
                 failure=FAULT)]
 
     async def _ask_about_payments(self, command: c.Command) -> list[Effect]:
@@ -125,8 +159,11 @@ class Roundtable:
         return [DirectMessage(command.space.platform, member, payments_question_card())]
 
     def error_reply(self, actor: Actor, space: SpaceRef, error: RoundtableError) -> Reply:
-        """A private reply that explains an error to the person who caused it."""
-        return Reply(actor, space, message_card("That didn't work", error.message, Tone.ERROR),
+        """A private reply that explains an error to the person who caused it, in the
+        language the error's message was written in."""
+        with speaking(error.language):
+            title = _("That didn't work")
+        return Reply(actor, space, message_card(title, error.message, Tone.ERROR),
                      failure=REFUSED)
 
     async def _touch(self, cmd: c.Command) -> None:
@@ -145,6 +182,16 @@ class Roundtable:
     def zone_of(self, space: SpaceRef) -> str:
         """The time zone a space reads times in."""
         return self.settings.timezone
+
+    async def languages_of(self, members: Collection[str]) -> dict[str, str]:
+        """The language each member reads: their own choice, else the space's."""
+        chosen = await self.store.member_languages(members)
+        return {member: known(chosen.get(member)) or self.settings.language
+                for member in members}
+
+    def in_space(self) -> AbstractContextManager[None]:
+        """Inside, public posts are written in the space's language(s); for due jobs."""
+        return in_space(self.settings.space_languages)
 
     async def is_facilitator(self, actor: Actor, space: SpaceRef) -> bool:
         """Whether the person facilitates the space (platform role or named)."""

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from bot.model import Decision, Group, Outcome, Poll, SpaceRef
 from bot.timed_work import Job, JobKind, NewJob, Schedule
-from bot.voice_model import Contribution, ContributionCount, Nudge, Preferences
+from bot.voice_model import Cap, Contribution, ContributionCount, Nudge, Preferences
 
 
 class GroupStore(Protocol):
@@ -169,9 +169,23 @@ class VoiceStore(Protocol):
         ...
 
     async def claim_nudges(
-        self, nudges: Sequence[Nudge], not_since: datetime, opt_in: bool
+        self, nudges: Sequence[Nudge], not_since: datetime, opt_in: bool,
+        cap: Cap | None = None,
     ) -> list[Nudge]:
-        """Atomically re-check and log the nudges that may still be sent; return those."""
+        """Atomically re-check and log the nudges that may still be sent (within the daily
+        ``cap`` too); return those."""
+        ...
+
+    async def last_calls_due(
+        self, members: Collection[str], after: datetime, until: datetime
+    ) -> dict[str, int]:
+        """Member -> the moments after ``after``, up to ``until``, at which a poll's last
+        pending reminder is due to reach them (open polls they have not voted in)."""
+        ...
+
+    async def claim_messages(self, messages: Sequence[Nudge], cap: Cap | None) -> list[Nudge]:
+        """Atomically log the private messages (most urgent first) that fit under the daily
+        ``cap`` (None: all); return those."""
         ...
 
     async def claim_payments_question(self, member: str, space: SpaceRef,
@@ -181,8 +195,9 @@ class VoiceStore(Protocol):
         ...
 
     async def claim_balance_note(self, poll_id: int, now: datetime,
-                                 notes: Sequence[Nudge]) -> bool:
-        """Mark a poll's balance note as sent and log ``notes``; False if sent before."""
+                                 notes: Sequence[Nudge], cap: Cap | None = None) -> list[Nudge]:
+        """Mark a poll's balance note as sent and log the ``notes`` that fit under ``cap``;
+        those notes, or none if it was sent before (or none fits: not marked then)."""
         ...
 
     async def nudge_counts(self, space: SpaceRef, since: datetime) -> dict[str, int]:

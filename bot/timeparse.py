@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import BadInput
+from bot.i18n import N_, _, format_time, ngettext
 
 MAX_AHEAD = timedelta(days=366)
 
@@ -33,7 +34,8 @@ _WEEKDAYS = {
     for name in names
 }
 
-HOW_TO = (
+#: How to write a time; show it with ``_(HOW_TO)``.
+HOW_TO = N_(
     "Write a length of time like 90m, 2d or 1w, or a time in this space's time zone "
     "like friday 17:00, tomorrow 9am or 2026-12-04 17:00."
 )
@@ -48,10 +50,10 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise BadInput(
-            f"I don't know the time zone {name!r}. Use a name like Europe/London or "
+        raise BadInput(_(
+            "I don't know the time zone {name}. Use a name like Europe/London or "
             "America/Toronto."
-        ) from error
+        ).format(name=repr(name))) from error
 
 
 def parse_duration(text: str) -> timedelta | None:
@@ -113,11 +115,11 @@ def parse_when(text: str, now: datetime, tz: str) -> datetime:
     cleaned = " ".join(text.replace("T", " ", 1).split()) if _DATE.match(text[:10]) else text
     cleaned = " ".join(cleaned.split())
     if not cleaned:
-        raise BadInput(f"--closes needs a time. {HOW_TO}")
+        raise BadInput(_with_how_to(_("--closes needs a time.")))
     duration = parse_duration(cleaned)
     if duration is not None:
         if duration <= timedelta(0):
-            raise BadInput(f"A poll needs to stay open for some time. {HOW_TO}")
+            raise BadInput(_with_how_to(_("A poll needs to stay open for some time.")))
         return _check_range(now + duration, now)
     local_zone = zone(tz)
     local_now = now.astimezone(local_zone)
@@ -128,7 +130,8 @@ def parse_when(text: str, now: datetime, tz: str) -> datetime:
         if clock_text:
             clock = _parse_clock(clock_text)
             if clock is None:
-                raise BadInput(f"I couldn't read {clock_text!r} as a time of day. {HOW_TO}")
+                raise BadInput(_with_how_to(_("I couldn't read {text} as a time of day.").format(
+                    text=repr(clock_text))))
         else:
             # A day on its own means the end of that day.
             clock = time(23, 59)
@@ -143,30 +146,41 @@ def parse_when(text: str, now: datetime, tz: str) -> datetime:
         if local <= local_now:
             local = datetime.combine(local_now.date() + timedelta(days=1), clock, tzinfo=local_zone)
         return _check_range(local.astimezone(UTC), now)
-    raise BadInput(f"I couldn't read {text!r} as a closing time. {HOW_TO}")
+    raise BadInput(_with_how_to(_("I couldn't read {text} as a closing time.").format(
+        text=repr(text))))
+
+
+def _with_how_to(sentence: str) -> str:
+    return f"{sentence} {_(HOW_TO)}"
 
 
 def _check_range(at: datetime, now: datetime) -> datetime:
     if at <= now:
-        raise BadInput(f"That time has already passed. {HOW_TO}")
+        raise BadInput(_with_how_to(_("That time has already passed.")))
     if at - now > MAX_AHEAD:
-        raise BadInput("A poll can stay open for at most a year. Choose an earlier closing time.")
+        raise BadInput(_("A poll can stay open for at most a year. Choose an earlier closing "
+                         "time."))
     return at
 
 
 def describe_duration(delta: timedelta) -> str:
-    """A rough, friendly length of time: "2 days", "3 hours", "45 minutes"."""
-    seconds = int(delta.total_seconds())
-    if seconds < 0:
-        seconds = 0
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            count = round(seconds / size) if unit != "minute" else seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''}"
-    return "less than a minute"
+    """A rough, friendly length of time in the reader's language: "2 days", "3 hours",
+    "45 minutes"."""
+    seconds = max(int(delta.total_seconds()), 0)
+    if seconds >= 86400:
+        count = round(seconds / 86400)
+        return ngettext("{count} day", "{count} days", count).format(count=count)
+    if seconds >= 3600:
+        count = round(seconds / 3600)
+        return ngettext("{count} hour", "{count} hours", count).format(count=count)
+    if seconds >= 60:
+        count = seconds // 60
+        return ngettext("{count} minute", "{count} minutes", count).format(count=count)
+    return _("less than a minute")
 
 
 def format_local(at: datetime, tz: str) -> str:
-    """A time as people in the space read it, e.g. "Fri 4 Dec 17:00 (Europe/London)"."""
-    local = at.astimezone(zone(tz))
-    return f"{local:%a} {local.day} {local:%b %Y %H:%M} ({tz})"
+    """A time as people in the space read it, in the reader's language, e.g.
+    "Fri 4 Dec 2026 17:00 (Europe/London)" / "Gwen 4 Rhag 2026 17:00 (Europe/London)"."""
+    zone(tz)  # an unknown zone gets the same clear answer as anywhere else
+    return f"{format_time(at, tz, 'EEE d MMM yyyy HH:mm')} ({tz})"

@@ -79,7 +79,8 @@ async def build(config: Config, env: Mapping[str, str], clock: Clock,
     settings = Settings(timezone=config.space.timezone, reminders=config.reminders.seconds(),
                         nudges=config.nudges.policy(), balance=config.balance.policy(),
                         min_group_size=config.groups.min_group_size,
-                        ask_about_payments=config.payments.ask)
+                        ask_about_payments=config.payments.ask,
+                        language=config.space.language, bilingual=config.space.bilingual)
     core = Roundtable(store, clock, keyring, settings)
     metrics = None
     if config.ops.port is not None:

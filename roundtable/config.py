@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from adapters.base import ConfigError
+from bot.i18n import LANGUAGES, known
 from bot.timeparse import parse_duration
 from bot.voice_model import BalancePolicy, NudgePolicy
 
@@ -48,6 +49,19 @@ class SpaceConfig(_Section):
     """Defaults for every space."""
 
     timezone: str = "UTC"
+    #: "en" or "cy": public posts, and private messages to people who did not choose.
+    language: str = "en"
+    #: Public posts in both English and Welsh, ``language`` first.
+    bilingual: bool = False
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        code = known(value)
+        if code is None:
+            raise ValueError(f"{value!r} is not a language Roundtable speaks "
+                             f"(choose one of: {', '.join(LANGUAGES)})")
+        return code
 
     @field_validator("timezone")
     @classmethod
@@ -91,6 +105,9 @@ class NudgesConfig(_Section):
     quiet_hours: str = "21:00-09:00"
     #: A poll must be open this long before its non-voters are nudged.
     after_open: str = "24h"
+    #: At most this many private messages to one person in any 24 hours: reminders,
+    #: nudges and notes together (docs/voices.md). 0 means no cap.
+    messages_per_day: int = Field(default=3, ge=0, le=100)
 
     @field_validator("every", "after_open")
     @classmethod
@@ -113,7 +130,8 @@ class NudgesConfig(_Section):
             time(0), time(0))
         return NudgePolicy(enabled=self.enabled, opt_in=self.opt_in,
                            every=parse_duration(self.every), quiet_start=start, quiet_end=end,
-                           after_open=parse_duration(self.after_open))
+                           after_open=parse_duration(self.after_open),
+                           per_day=self.messages_per_day)
 
 
 def _quiet_hours(value: str) -> tuple[time, time]:

@@ -46,6 +46,7 @@ def new_poll_row(
         reminders=",".join(str(int(lead)) for lead in spec.reminders),
         rule=spec.rule.value,
         quorum_each=spec.quorum_each,
+        follows=spec.follows,
         status=PollStatus.OPEN.value,
         created_at=utc(now),
     )
@@ -71,6 +72,7 @@ def poll_from_row(row: PollRow) -> Poll:
         reminders=tuple(int(lead) for lead in row.reminders.split(",") if lead),
         rule=Rule(row.rule),
         quorum_each=row.quorum_each,
+        follows=row.follows,
     )
     assert row.id is not None
     return Poll(

@@ -1,4 +1,11 @@
-"""Members' nudge and payment preferences, and the nudge log that enforces the caps."""
+"""Members' nudge and payment preferences, and the nudge log that enforces the caps.
+
+The daily cap on private messages counts ``nudge_log`` rows (reminders, nudges, notes).
+Counting and logging are one transaction that first locks the members' preference rows
+(``FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already lets one writer in at
+a time), so two processes claiming messages for one person at once take turns and the
+second sees the first's rows: the cap holds across job runners.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +13,31 @@ from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import and_, exists, func, insert, or_, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.model import SpaceRef
-from bot.voice_model import Nudge, Preferences
+from bot.model import PollStatus, SpaceRef
+from bot.timed_work import JobKind
+from bot.voice_model import Cap, Nudge, Preferences
 from storage.base import StoreBase, upsert
-from storage.tables import MemberSettingRow, utc
+from storage.tables import (
+    JobRow,
+    MemberSettingRow,
+    ParticipationRow,
+    PollRow,
+    SpaceMemberRow,
+    utc,
+)
 from storage.voice_tables import BalanceNoteRow, MemberPreferenceRow, NudgeLogRow
 
 _pref = MemberPreferenceRow.__table__
 _log = NudgeLogRow.__table__
 _note = BalanceNoteRow.__table__
 _setting = MemberSettingRow.__table__
+_job = JobRow.__table__
+_poll = PollRow.__table__
+_member = SpaceMemberRow.__table__
+_voted = ParticipationRow.__table__
 
 #: Members per ``IN (...)`` list, well below the bound-parameter limits of both databases.
 _PER_STATEMENT = 5_000
@@ -39,6 +59,17 @@ def _log_rows(nudges: Sequence[Nudge]) -> list[dict[str, Any]]:
         }
         for n in nudges
     ]
+
+
+def _within(messages: Sequence[Nudge], sent: dict[str, int], cap: Cap) -> list[Nudge]:
+    """The messages that fit under the cap, in the order given (most urgent first)."""
+    kept: list[Nudge] = []
+    counts = dict(sent)
+    for message in messages:
+        if counts.get(message.member, 0) < cap.room(message.member):
+            kept.append(message)
+            counts[message.member] = counts.get(message.member, 0) + 1
+    return kept
 
 
 class NudgeMethods(StoreBase):
@@ -117,13 +148,100 @@ class NudgeMethods(StoreBase):
                 allowed[member] = zones.get(member)
         return allowed
 
+    async def _sent_since(
+        self, session: AsyncSession, members: Collection[str], cap: Cap
+    ) -> dict[str, int]:
+        """Member -> messages logged after ``cap.since``, with each member's preference row
+        locked until the transaction ends (made blank first if they have none)."""
+        ordered = sorted(set(members))  # one order everywhere, so lockers never deadlock
+        blank = upsert(self._dialect, _pref).on_conflict_do_nothing(
+            index_elements=[_pref.c.member]
+        )
+        await session.exec(blank, params=[{"member": member} for member in ordered])
+        counts: dict[str, int] = {}
+        for chunk in _chunks(ordered):
+            # FOR UPDATE is left out on SQLite, whose write transactions already queue.
+            await session.exec(
+                select(_pref.c.member)
+                .where(_pref.c.member.in_(chunk))
+                .order_by(_pref.c.member)
+                .with_for_update()
+            )
+            rows = await session.exec(
+                select(_log.c.member, func.count())
+                .where(_log.c.member.in_(chunk), _log.c.sent_at > utc(cap.since))
+                .group_by(_log.c.member)
+            )
+            counts.update({member: int(count) for member, count in rows})
+        return counts
+
+    async def last_calls_due(
+        self, members: Collection[str], after: datetime, until: datetime
+    ) -> dict[str, int]:
+        """Member -> how many last reminders they are due to get after ``after``, up to
+        ``until``: the latest pending reminder of each open poll in their spaces that they
+        have not voted in, counted once per moment (those due together make one message).
+        Members with none are left out."""
+        later = _job.alias("later")
+        still_later = exists().where(
+            later.c.poll_id == _job.c.poll_id,
+            later.c.kind == JobKind.REMIND.value,
+            later.c.done_at.is_(None),
+            later.c.due_at > _job.c.due_at,
+        )
+        voted = exists().where(
+            _voted.c.poll_id == _poll.c.id, _voted.c.member == _member.c.member
+        )
+        found: dict[str, int] = {}
+        async with self._read() as session:
+            for chunk in _chunks(sorted(set(members))):
+                rows = await session.exec(
+                    select(_member.c.member, func.count(_job.c.due_at.distinct()))
+                    .select_from(_job)
+                    .join(_poll, _poll.c.id == _job.c.poll_id)
+                    .join(_member, _member.c.space == _poll.c.space)
+                    .where(
+                        and_(
+                            _job.c.kind == JobKind.REMIND.value,
+                            _job.c.done_at.is_(None),
+                            _job.c.due_at > utc(after),
+                            _job.c.due_at <= utc(until),
+                        ),
+                        _poll.c.status == PollStatus.OPEN.value,
+                        _member.c.member.in_(chunk),
+                        ~still_later,
+                        ~voted,
+                    )
+                    .group_by(_member.c.member)
+                )
+                found.update({member: int(count) for member, count in rows})
+        return found
+
+    async def claim_messages(self, messages: Sequence[Nudge], cap: Cap | None) -> list[Nudge]:
+        """Log the private messages that fit under ``cap``, atomically; return those.
+
+        Given most urgent first: when a person has room for fewer than are offered, the
+        first ones are kept. ``cap`` None logs them all.
+        """
+        if not messages:
+            return []
+        async with self._write() as session:
+            kept = list(messages) if cap is None else _within(
+                messages, await self._sent_since(session, [m.member for m in messages], cap),
+                cap)
+            if kept:
+                await session.exec(insert(_log), params=_log_rows(kept))
+        return kept
+
     async def claim_nudges(
-        self, nudges: Sequence[Nudge], not_since: datetime, opt_in: bool
+        self, nudges: Sequence[Nudge], not_since: datetime, opt_in: bool,
+        cap: Cap | None = None,
     ) -> list[Nudge]:
         """Log the nudges whose members may still be nudged, atomically; return those.
 
-        The check (not opted out, not nudged at or after ``not_since``) and the mark are one
-        conditional UPDATE, so two sweeps racing each other never nudge one person twice.
+        The check (not opted out, not nudged at or after ``not_since``, room under the
+        daily ``cap``) and the mark are one transaction, so two sweeps racing each other
+        never nudge one person twice, nor past the cap.
         """
         if not nudges:
             return []
@@ -135,12 +253,16 @@ class NudgeMethods(StoreBase):
         )
         claimed: list[str] = []
         async with self._write() as session:
-            if not opt_in:
+            if cap is not None:
+                sent = await self._sent_since(session, by_member, cap)
+                by_member = {n.member: n for n in _within(list(by_member.values()), sent, cap)}
+            elif not opt_in:
                 # A member who never set a preference has no row yet; the UPDATE needs one.
                 blank = upsert(self._dialect, _pref).on_conflict_do_nothing(
                     index_elements=[_pref.c.member]
                 )
-                await session.exec(blank, params=[{"member": member} for member in by_member])
+                await session.exec(blank, params=[{"member": member}
+                                                  for member in sorted(by_member)])
             for chunk in _chunks(sorted(by_member)):
                 marked = await session.exec(
                     update(_pref)
@@ -159,12 +281,15 @@ class NudgeMethods(StoreBase):
         return sent
 
     async def claim_balance_note(
-        self, poll_id: int, now: datetime, notes: Sequence[Nudge]
-    ) -> bool:
+        self, poll_id: int, now: datetime, notes: Sequence[Nudge], cap: Cap | None = None
+    ) -> list[Nudge]:
         """Mark the poll's balance note as sent and log ``notes``, unless it was sent before.
 
+        Only the notes that fit under the daily ``cap`` are logged; if none does, the note
+        is not marked sent, so a later sweep can try again.
+
         Returns:
-            True if this call claimed it (the notes should be delivered).
+            The notes this call claimed (to deliver); empty if sent before or none fits.
         """
         stmt = (
             upsert(self._dialect, _note)
@@ -173,10 +298,17 @@ class NudgeMethods(StoreBase):
             .returning(_note.c.poll_id)
         )
         async with self._write() as session:
-            won = (await session.exec(stmt)).first() is not None
-            if won and notes:
-                await session.exec(insert(_log), params=_log_rows(notes))
-        return won
+            kept = list(notes)
+            if cap is not None and notes:
+                kept = _within(notes, await self._sent_since(
+                    session, [n.member for n in notes], cap), cap)
+                if not kept:
+                    return []
+            if (await session.exec(stmt)).first() is None:
+                return []
+            if kept:
+                await session.exec(insert(_log), params=_log_rows(kept))
+        return kept
 
     async def nudge_counts(self, space: SpaceRef, since: datetime) -> dict[str, int]:
         """Reason -> how many nudges and notes were sent in the space since ``since``."""

@@ -134,6 +134,9 @@ class RecordMethods(NudgeMethods):
         forget_polls = getattr(self, "_forget_polls", None)
         if forget_polls is not None:
             forget_polls(set(polls))
+        forget_settings = getattr(self, "_forget_settings", None)
+        if forget_settings is not None:
+            forget_settings(member)
 
 
 async def _anonymise(session: AsyncSession, table: Any, member: str) -> None:
@@ -162,7 +165,8 @@ async def _read_record(session: AsyncSession, member: str) -> dict[str, Any]:
                         .where(_member.c.member == member).order_by(_member.c.space))
     facilitates = {s for (s,) in await rows(select(_facilitator.c.space)
                                             .where(_facilitator.c.member == member))}
-    zone = await rows(select(_setting.c.timezone).where(_setting.c.member == member))
+    zone = await rows(select(_setting.c.timezone, _setting.c.language)
+                      .where(_setting.c.member == member))
     pref = await rows(select(_pref.c.nudges, _pref.c.payments, _pref.c.last_nudged_at)
                       .where(_pref.c.member == member))
     nudges, payments, last = pref[0] if pref else (None, None, None)
@@ -189,7 +193,8 @@ async def _read_record(session: AsyncSession, member: str) -> dict[str, Any]:
         "member": member,
         "spaces": [{"space": s, "display_name": name, "joined_at": _iso(joined),
                     "facilitator": s in facilitates} for s, name, joined in spaces],
-        "settings": {"timezone": zone[0][0] if zone else None, "nudges": nudges,
+        "settings": {"timezone": zone[0][0] if zone else None,
+                     "language": zone[0][1] if zone else None, "nudges": nudges,
                      "payments": payments, "last_nudged_at": _iso(last)},
         "participation": [{"space": s, "poll": n, "question": q, "status": st}
                           for s, n, q, st in voted],

@@ -29,6 +29,7 @@ from storage.groups import GroupMethods
 from storage.jobs import JobMethods, drop_pending, insert_jobs
 from storage.members import MemberMethods
 from storage.reach import ReachMethods
+from storage.rounds import RoundMethods
 from storage.schedules import ScheduleMethods
 from storage.schema import create_schema
 from storage.settings import SettingMethods
@@ -54,7 +55,7 @@ _SHORT_REFRESH = 1.0
 
 class SqlStore(
     EndingMethods, JobMethods, ScheduleMethods, SettingMethods, MemberMethods, GroupMethods,
-    VoiceMethods, ReachMethods,
+    VoiceMethods, ReachMethods, RoundMethods,
 ):
     """The store the core talks to (``bot.ports.Store``), on SQLite or PostgreSQL.
 
@@ -128,6 +129,7 @@ class SqlStore(
                         select(func.max(PollRow.number)).where(PollRow.space == space.key)
                     )
                 ).one()
+                await self._refuse_second_round(session, space, spec.follows)
                 row = new_poll_row(space, (top or 0) + 1, creator, spec, now)
                 session.add(row)
                 await session.flush()
@@ -136,7 +138,7 @@ class SqlStore(
                 await insert_jobs(session, [job_values(job, poll_id=row.id) for job in jobs])
             return row
 
-        poll = poll_from_row(await self._numbered(insert))
+        [poll] = await self._placed([poll_from_row(await self._numbered(insert))])
         self._remember(poll)
         self._salts.put(poll.id, salt)
         return poll
@@ -189,9 +191,8 @@ class SqlStore(
                 # Plain rows, not ORM objects: a burst reads thousands at once.
                 result = await session.exec(sa_select(table).where(table.c.id.in_(missing)))
                 rows = result.all()
-            for row in rows:
-                poll = self._remember(poll_from_row(row), stamp)
-                found[poll.id] = poll
+            for poll in await self._placed([poll_from_row(row) for row in rows]):
+                found[poll.id] = self._remember(poll, stamp)
         return found
 
     async def _read_poll(self, poll_id: int) -> Poll | None:
@@ -199,7 +200,7 @@ class SqlStore(
             row = await session.get(PollRow, poll_id)
         if row is None:
             return None
-        poll = poll_from_row(row)
+        [poll] = await self._placed([poll_from_row(row)])
         # The caller caches the poll itself; the id of a number never changes.
         self._poll_ids.put((poll.space.key, poll.number), poll.id)
         return poll
@@ -212,7 +213,10 @@ class SqlStore(
                     select(PollRow).where(PollRow.space == space, PollRow.number == number)
                 )
             ).first()
-        return self._remember(poll_from_row(row), stamp) if row else None
+        if row is None:
+            return None
+        [poll] = await self._placed([poll_from_row(row)])
+        return self._remember(poll, stamp)
 
     async def open_polls(self, space: SpaceRef) -> list[Poll]:
         """Open polls in the space, oldest first."""
@@ -225,7 +229,8 @@ class SqlStore(
                     .order_by(col(PollRow.number))
                 )
             ).all()
-        return [self._remember(poll_from_row(row), stamp) for row in rows]
+        return [self._remember(poll, stamp)
+                for poll in await self._placed([poll_from_row(row) for row in rows])]
 
     async def poll_salt(self, poll_id: int) -> bytes | None:
         """The poll's salt; None once the poll has ended and the salt is shredded."""
@@ -337,7 +342,7 @@ class SqlStore(
             query = query.limit(limit)
         async with self._read() as session:
             rows = (await session.exec(query)).all()
-        return [decision_from_row(row) for row in rows]
+        return await self._linked([decision_from_row(row) for row in rows], space)
 
 
 def _is_final(poll: Poll) -> bool:

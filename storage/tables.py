@@ -117,6 +117,8 @@ class PollRow(SQLModel, table=True):
     created_at: datetime = _when()
     closed_at: datetime | None = _when(nullable=True)
     closing_since: datetime | None = _when(nullable=True)
+    #: The poll this one is a new round of (``amend #N``); None for a first round.
+    follows: int | None = None
 
 
 class PollSecretRow(SQLModel, table=True):
@@ -305,6 +307,8 @@ class MemberSettingRow(SQLModel, table=True):
 
     member: str = Field(primary_key=True)
     timezone: str | None = None
+    #: "cy" or "en" once they said ``language cy`` / ``language en``.
+    language: str | None = None
 
 
 class TimeRequestRow(SQLModel, table=True):

@@ -76,9 +76,11 @@ def core(store, clock) -> Roundtable:
 
 
 @pytest.fixture
-async def driver(core, clock) -> Driver:
+async def driver(core, clock, tmp_path) -> Driver:
     lines: list[str] = []
-    playground = Playground(core, clock, ["alice", "bob", "carol"], write=lines.append)
+    # Files people ask for (export contributions) go to the test's own folder.
+    playground = Playground(core, clock, ["alice", "bob", "carol"], write=lines.append,
+                            files=tmp_path)
     await playground.start()
     return Driver(playground, lines)
 

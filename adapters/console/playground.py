@@ -10,6 +10,10 @@ Lines it understands, besides every core command (see ``help``):
 - ``people dana eli`` — add people to the space (they can vote and count in "7 of 12");
 - ``clock`` / ``clock +2h`` — show the time / move it forward and run whatever fell due;
 - ``# ...`` — a comment; ``quit`` — leave.
+
+Each person reads in their own language (``language cy``): typed commands are read
+with ``Roundtable.read``, and what the playground says itself, and the times in a
+card, are written in the reader's language; public posts in the space's.
 """
 
 from __future__ import annotations
@@ -17,14 +21,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from datetime import timedelta
+from pathlib import Path
 
+from adapters.console.files import save_file
 from adapters.console.render import render_effect
+from bot.cards import Tone, message_card
 from bot.commands import Help, MembersSeen
-from bot.effects import Effect, Post
+from bot.effects import DirectMessage, Effect, Post, PrivateFile, Reply
 from bot.errors import RoundtableError
+from bot.i18n import N_, _, space_languages, speaking
 from bot.model import Actor, SpaceRef
 from bot.ports import FakeClock
-from bot.service import Roundtable, parse
+from bot.service import Roundtable
 from bot.timeparse import format_local, parse_duration, zone
 from bot.timing.timekeeper import Timekeeper
 
@@ -36,13 +44,14 @@ _SPEAKER = re.compile(r"^([A-Za-z][\w.-]{0,31}):\s+(.*)$")
 _NAME = re.compile(r"^[A-Za-z][\w.-]{0,31}$")
 _TIME_OF_DAY = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
+#: The playground's own lines: usage (English words) -> what it does; shown with ``_()``.
 PLAYGROUND_HELP = {
-    "as NAME": "act as someone else from now on (as bob)",
-    "NAME: COMMAND": "run one command as someone (bob: vote #1 2)",
-    "people NAMES": "add people to this space (people dana eli)",
-    "clock +TIME": "move the clock forward and run what falls due (clock +2h, or to the next "
-                   "10:00 with clock 10:00); clock shows it",
-    "quit": "leave the playground",
+    "as NAME": N_("act as someone else from now on (as bob)"),
+    "NAME: COMMAND": N_("run one command as someone (bob: vote #1 2)"),
+    "people NAMES": N_("add people to this space (people dana eli)"),
+    "clock +TIME": N_("move the clock forward and run what falls due (clock +2h, or to the "
+                      "next 10:00 with clock 10:00); clock shows it"),
+    "quit": N_("leave the playground"),
 }
 
 
@@ -55,11 +64,15 @@ class Playground:
         people: Names of the people in the space; the first is a facilitator.
         channel: The space's name.
         write: Where output lines go (print, or a list's append in tests).
+        files: The folder files for people are saved in (``export contributions``); None:
+            the current folder, where the playground's database is by default.
     """
 
     def __init__(self, core: Roundtable, clock: FakeClock, people: Iterable[str] = ("alice",),
-                 channel: str = "playground", write: Callable[[str], None] = print) -> None:
+                 channel: str = "playground", write: Callable[[str], None] = print,
+                 files: Path | None = None) -> None:
         self.core = core
+        self.files = files
         self.clock = clock
         self.space = SpaceRef(PLATFORM, WORKSPACE, channel)
         self.write = write
@@ -87,9 +100,15 @@ class Playground:
                         tuple(self.actor(n) for n in self.people)))
         # Whatever fell due while the playground was closed happens now, once.
         await self.timekeeper.run_due(self.clock.now())
-        self.write(f"Roundtable playground, space #{self.space.channel}. People here: "
-                   f"{', '.join(self.people)} ({self.facilitator} is a facilitator). "
-                   f"You are {self.current}. Type help to see what you can do.")
+        with speaking(await self._language_of(self.current)):
+            self.write(_("Roundtable playground, space #{channel}. People here: {people} "
+                         "({facilitator} is a facilitator). You are {name}. Type help to see "
+                         "what you can do.").format(
+                channel=self.space.channel, people=", ".join(self.people),
+                facilitator=self.facilitator, name=self.current))
+
+    async def _language_of(self, name: str) -> str:
+        return await self.core.language_for(self.actor(name))
 
     async def run_line(self, line: str) -> None:
         """Run one line as typed at the prompt or read from a script."""
@@ -102,7 +121,7 @@ class Playground:
             await self._add_people([name])
             await self._command(name, text)
             return
-        word, _, rest = line.partition(" ")
+        word, _space, rest = line.partition(" ")
         word = word.lower()
         if word == "as":
             await self._switch(rest.strip())
@@ -128,7 +147,8 @@ class Playground:
     async def _command(self, name: str, text: str) -> None:
         actor = self.actor(name)
         try:
-            command = parse(text, actor, self.space)
+            # Read in the person's language, so what is wrong with it comes back in it.
+            command = await self.core.read(text, actor, self.space)
         except RoundtableError as error:
             await self._show([self.core.error_reply(actor, self.space, error)])
             return
@@ -138,22 +158,30 @@ class Playground:
             await self.core.handle(MembersSeen(actor, self.space, (actor,)))
         await self._show(await self.core.handle(command))
         if isinstance(command, Help) and command.topic is None:
-            self.write("Playground only:")
-            for usage, what in PLAYGROUND_HELP.items():
-                self.write(f"  - {usage} — {what}")
+            with speaking(await self._language_of(name)):
+                self.write(_("Playground only:"))
+                for usage, what in PLAYGROUND_HELP.items():
+                    self.write(f"  - {usage} — {_(what)}")
+
+    async def _say(self, text: str) -> None:
+        """A line of the playground's own, to whoever is acting now, in their language."""
+        with speaking(await self._language_of(self.current)):
+            self.write(_(text))
 
     async def _switch(self, name: str) -> None:
         if not _NAME.match(name):
-            self.write("Write as and a name made of letters and digits, like: as bob")
+            await self._say(N_("Write as and a name made of letters and digits, like: as bob"))
             return
         await self._add_people([name])
         self.current = name
-        self.write(f"You are now {name}.")
+        with speaking(await self._language_of(name)):
+            self.write(_("You are now {name}.").format(name=name))
 
     async def _add_people(self, names: list[str]) -> None:
         bad = [n for n in names if not _NAME.match(n)]
         if bad or not names:
-            self.write("Names are letters and digits, separated by spaces: people dana eli")
+            await self._say(N_("Names are letters and digits, separated by spaces: people "
+                               "dana eli"))
             return
         new = [n for n in names if n not in self.people]
         if new:
@@ -176,17 +204,19 @@ class Playground:
             else:
                 delta = parse_duration(text.lstrip("+"))
                 if delta is None or not text.startswith("+"):
-                    self.write("Move the clock forward with a + and a length of time: clock "
-                               "+2h, clock +3d, clock +90m. Or to the next time of day: clock "
-                               "10:00.")
+                    await self._say(N_("Move the clock forward with a + and a length of time: "
+                                       "clock +2h, clock +3d, clock +90m. Or to the next time "
+                                       "of day: clock 10:00."))
                     return
                 await self.advance(delta)
-        self.write(f"The time is now {format_local(self.clock.now(), self.tz)}.")
+        with speaking(await self._language_of(self.current)):
+            self.write(_("The time is now {time}.").format(
+                time=format_local(self.clock.now(), self.tz)))
 
     async def advance(self, delta: timedelta) -> None:
         """Move the clock forward, stopping at each due job so that they run in order."""
         target = self.clock.now() + delta
-        for _ in range(MAX_STEPS):
+        for _step in range(MAX_STEPS):
             due = await self.core.store.next_due()
             if due is None or due > target:
                 break
@@ -194,13 +224,48 @@ class Playground:
             await self.timekeeper.run_due(self.clock.now())
         self.clock.set(target)
 
+    def _save(self, effect: PrivateFile) -> None:
+        """Save a file for someone and say where, in their language (spoken by the
+        caller); if it cannot be saved, say that instead."""
+        try:
+            path = save_file(self.files, effect)
+        except OSError as error:
+            # The reason only: never the file's contents.
+            couldnt = (_("I could not save {file} ({reason}).") if error.strerror else
+                       _("I could not save {file}.")).format(file=effect.filename,
+                                                            reason=error.strerror)
+            failed = message_card(
+                _("The file was not saved"),
+                couldnt + " " + _("Nothing was saved. Check that the folder exists and that "
+                                  "you may write in it, then ask again."), Tone.ERROR)
+            for out in render_effect(Reply(effect.to, effect.space, failed), self.tz):
+                self.write(out)
+            return
+        for out in render_effect(effect, self.tz):
+            self.write(out)
+        self.write("  " + _("Saved to: {path}").format(path=path))
+
     async def _deliver(self, effects: list[Effect]) -> None:
         await self._show(effects)
 
+    async def _reader_language(self, effect: Effect) -> str:
+        """The language an effect is read in: its one reader's, or the space's (the first
+        of a bilingual space's, for the times in its cards)."""
+        if isinstance(effect, Reply | PrivateFile):
+            return await self.core.language_for(effect.to)
+        if isinstance(effect, DirectMessage):
+            return (await self.core.languages_of([effect.member]))[effect.member]
+        with self.core.in_space():
+            return space_languages()[0]
+
     async def _show(self, effects: list[Effect]) -> None:
         for effect in effects:
-            for out in render_effect(effect, self.tz):
-                self.write(out)
+            with speaking(await self._reader_language(effect)):
+                if isinstance(effect, PrivateFile):
+                    self._save(effect)
+                    continue
+                for out in render_effect(effect, self.tz):
+                    self.write(out)
             if isinstance(effect, Post) and effect.key is not None:
                 # Like a platform adapter: a keyed post is on record, so the check that
                 # it went out (bot.polls.announce) finds it and posts nothing twice.

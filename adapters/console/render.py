@@ -1,4 +1,11 @@
-"""Turning cards and effects into plain terminal text."""
+"""Turning cards and effects into plain terminal text.
+
+Cards come from the core already written in their reader's language; what is added
+here is written in the language being spoken when they are rendered (the playground
+speaks each effect's reader's, see ``Playground._show``): the times put into notes.
+The bracketed lines ("[private to alice]") are the transcript's marks of who sees
+what, kept the same in every language so scripts and tests read alike.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.cards import Bar, Card, Items, Note, Text
-from bot.effects import DirectMessage, Effect, Post, Reply, UpdatePost
+from bot.effects import DirectMessage, Effect, Post, PrivateFile, Reply, UpdatePost
 from bot.timeparse import format_local
 
 BAR_WIDTH = 20
@@ -34,7 +41,8 @@ def render_card(card: Card, tz: str, indent: str = "  ") -> list[str]:
 
 
 def note_text(note: Note, tz: str) -> str:
-    """A note with its time filled in, in the space's time zone."""
+    """A note with its time filled in, in the space's time zone and the language being
+    spoken ("Fri 4 Dec 2026 17:00" / "Gwen 4 Rhag 2026 17:00")."""
     if note.at is None:
         return note.text
     return note.text.replace("{time}", format_local(note.at, note.tz if note.tz != "UTC" else tz))
@@ -61,12 +69,19 @@ def _update(effect: UpdatePost, tz: str) -> list[str]:
     return [f"[public post updated in #{effect.space.channel}] {effect.card.title} — {status}"]
 
 
+def _file(effect: PrivateFile, tz: str) -> list[str]:
+    # Only the name: the playground saves the bytes (``adapters.console.files``), never prints them.
+    who = effect.to.name or effect.to.user_id
+    return [f"[private file for {who}: {effect.filename}]", *render_card(effect.card, tz)]
+
+
 #: One renderer per effect type: the adapter's whole contract with the core.
 RENDERERS: dict[type, Callable[[Any, str], list[str]]] = {
     Post: _post,
     Reply: _reply,
     DirectMessage: _direct,
     UpdatePost: _update,
+    PrivateFile: _file,
 }
 
 

@@ -49,7 +49,8 @@ class DiscordAdapter:
             self.client.http.request, PLATFORM, _discord_code, app.record_api_error)
         self.client.sync_commands = sync_commands  # type: ignore[attr-defined]
         self.sender = Sender(self.client, app.store, app.clock, poll_view,
-                             edit_interval=edit_interval, dm_interval=dm_interval)
+                             edit_interval=edit_interval, dm_interval=dm_interval,
+                             in_space=app.core.in_space)
         self.bridge = Bridge(app.core, self.sender)
         self.client.bridge = self.bridge  # type: ignore[attr-defined]
         self._token = token

@@ -23,11 +23,12 @@ from discord import app_commands
 from adapters.discord import votes
 from adapters.discord.commands import RoundtableCommands
 from adapters.discord.components import DYNAMIC_ITEMS, is_ours
-from adapters.discord.interact import APOLOGY, OLD_VERSION, Bridge, bridge_of
+from adapters.discord.interact import Bridge, apology, bridge_of, old_version
 from adapters.discord.modals import handle_modal
 from adapters.discord.translate import PLATFORM, member_actor, role_ids, spoke_from
 from bot.cards import Card, Text
 from bot.commands import MembersLeft, MembersSeen
+from bot.i18n import _, speaking
 from bot.model import Actor, SpaceRef
 
 log = logging.getLogger(__name__)
@@ -69,11 +70,16 @@ class ClientHooks:
                 if is_ours(custom_id):
                     await votes.answer_stale_form(interaction)
                 else:
-                    await self.bridge.reply(interaction, OLD_VERSION)
+                    await self.answer_old_version(interaction)
             elif not (custom_id.startswith("rt:") and await handle_modal(interaction)):
-                await self.bridge.reply(interaction, OLD_VERSION)
+                await self.answer_old_version(interaction)
         except discord.HTTPException as error:
             log.warning("could not answer an interaction (%s)", type(error).__name__)
+
+    async def answer_old_version(self, interaction: discord.Interaction) -> None:
+        """Tell the person, in their language, that what they used no longer works."""
+        with speaking(await self.bridge.language(interaction)):
+            await self.bridge.reply(interaction, old_version())
 
     async def on_message(self, message: discord.Message) -> None:
         """Count a message or a reply; its text is never seen."""
@@ -127,20 +133,26 @@ class ShardedRoundtableClient(ClientHooks, discord.AutoShardedClient):
 
 async def on_tree_error(interaction: discord.Interaction,
                         error: app_commands.AppCommandError) -> None:
-    """Options Discord let through but we could not read, and anything unexpected."""
-    if isinstance(error, app_commands.TransformerError):
-        card = Card("That didn't work", (Text(f"I couldn't read {error.value!r}. Check the "
-                                             "option and try again."),))
-    elif isinstance(error, app_commands.NoPrivateMessage):
-        card = Card("Roundtable works in a server", (Text("Use /roundtable in a channel of "
-                                                          "your server."),))
-    else:
-        log.error("slash command failed (%s)", type(getattr(error, "original", error)).__name__)
-        card = APOLOGY
+    """Options Discord let through but we could not read, and anything unexpected; told in
+    the person's language."""
+    bridge = bridge_of(interaction)
     try:
-        await bridge_of(interaction).reply(interaction, card)
+        with speaking(await bridge.language(interaction)):
+            await bridge.reply(interaction, _tree_error_card(error))
     except discord.HTTPException as failure:
         log.warning("could not answer a failed command (%s)", type(failure).__name__)
+
+
+def _tree_error_card(error: app_commands.AppCommandError) -> Card:
+    if isinstance(error, app_commands.TransformerError):
+        return Card(_("That didn't work"), (Text(_(
+            "I couldn't read {value}. Check the option and try again.").format(
+                value=repr(error.value))),))
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return Card(_("Roundtable works in a server"), (Text(_(
+            "Use /roundtable in a channel of your server.")),))
+    log.error("slash command failed (%s)", type(getattr(error, "original", error)).__name__)
+    return apology()
 
 
 def make_client(*, shard_count: int | None = None, shard_ids: list[int] | None = None,

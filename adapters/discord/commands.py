@@ -1,8 +1,13 @@
-"""The ``/roundtable`` slash command: polls, proposals, votes and results.
+"""The ``/roundtable`` slash command: polls, proposals (and their new rounds), votes and
+results.
 
 Each subcommand builds the core's command dataclass from typed options (or, for a
 poll with many options, opens a modal) and hands it to ``Bridge.run``. Groups,
 facilitators, ideas, schedules and people's own records are in ``commands_more``.
+
+Command, option and choice names and descriptions are registered with Discord in
+English: Discord could carry translations of them, but it has no Welsh locale. What the
+commands answer is written in the person's language.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ from adapters.discord.translate import space_of
 from adapters.discord.votes import show_form
 from bot import commands as c
 from bot.cards import Card, Text
-from bot.model import PollKind
+from bot.i18n import _, in_space, speaking
+from bot.model import PollKind, PollStatus
 from bot.parsing import tokenize
+from bot.polls.chain import settled
 
 Choice = app_commands.Choice
 KINDS = [Choice(name="choice: pick one", value="choice"),
@@ -30,6 +37,8 @@ KINDS = [Choice(name="choice: pick one", value="choice"),
 METHODS = [Choice(name=f"{m}", value=m) for m in ("schulze", "irv", "borda")]
 RULES = [Choice(name=r, value=r) for r in ("majority", "consent", "parity", "equal-weight")]
 POLL = "The poll's number, like 3 for #3"
+#: How far back the amend autocomplete looks in the decision log.
+RECENT_DECISIONS = 100
 
 
 async def open_polls(interaction: discord.Interaction, current: str) -> list[Choice[int]]:
@@ -40,6 +49,21 @@ async def open_polls(interaction: discord.Interaction, current: str) -> list[Cho
     typed = current.lstrip("#").casefold()
     found = [Choice(name=f"{p.ref} {p.spec.question}"[:100], value=p.number) for p in polls
              if typed in f"{p.number} {p.spec.question}".casefold()]
+    return found[:25]
+
+
+async def amendable(interaction: discord.Interaction, current: str) -> list[Choice[int]]:
+    """Autocomplete: this channel's proposals that can go to a new round (closed, not
+    passed or blocked, not amended yet), newest first."""
+    if interaction.guild_id is None:
+        return []
+    decisions = await bridge_of(interaction).store.decisions(space_of(interaction),
+                                                            limit=RECENT_DECISIONS)
+    typed = current.lstrip("#").casefold()
+    found = [Choice(name=f"#{d.poll_number} {d.question}"[:100], value=d.poll_number)
+             for d in decisions if d.kind is PollKind.CONSENT
+             and d.status is PollStatus.CLOSED and d.amended_as is None
+             and not settled(d.outcome) and typed in f"{d.poll_number} {d.question}".casefold()]
     return found[:25]
 
 
@@ -102,8 +126,9 @@ class RoundtableCommands(app_commands.Group, name="roundtable",
                 threshold=threshold, remind=remind, no_remind=no_remind, rule=_value(rule),
                 quorum_each=quorum_each)
             # An option typed already is carried into the form, not lost.
-            await interaction.response.send_modal(PollModal(question, settings,
-                                                            "\n".join(listed)))
+            with speaking(await bridge_of(interaction).language(interaction)):
+                modal = PollModal(question, settings, "\n".join(listed))
+            await interaction.response.send_modal(modal)
             return
         await bridge_of(interaction).run(interaction, lambda actor, space: c.CreatePoll(
             actor, space, question=question, options=listed, kind=_value(kind) or "choice",
@@ -130,6 +155,17 @@ class RoundtableCommands(app_commands.Group, name="roundtable",
             threshold=threshold, quorum=quorum, closes=closes, rule=_value(rule),
             remind=remind, no_remind=no_remind))
 
+    @app_commands.command(description="Try a proposal that did not pass again, with new "
+                                      "wording")
+    @app_commands.describe(poll="The proposal's number, like 3 for #3",
+                           wording="The new wording; everyone votes again")
+    @app_commands.autocomplete(poll=amendable)
+    async def amend(self, interaction: discord.Interaction, poll: int,
+                    wording: app_commands.Range[str, 1, 300]) -> None:
+        """Open a new round of a closed proposal (its proposer or a facilitator)."""
+        await bridge_of(interaction).run(
+            interaction, lambda a, s: c.Amend(a, s, poll=poll, text=wording))
+
     @app_commands.command(description="Vote, or change your vote; leave choice empty for "
                                       "buttons")
     @app_commands.describe(poll=POLL, choice="Option numbers (best first for ranked), 1=5 2=3 "
@@ -152,9 +188,13 @@ class RoundtableCommands(app_commands.Group, name="roundtable",
         if found.spec.kind in (PollKind.RANKED, PollKind.SCORE, PollKind.DOTS):
             await show_form(interaction, found)
             return
-        await bridge.reply(interaction, Card(title=f"Vote on {found.ref}: {found.spec.question}",
-                                             lines=(Text("Only you see this."),)),
-                           view=poll_view(found))
+        language = await bridge.language(interaction)
+        # Only this person sees the copy: its labels are in their language alone.
+        with speaking(language), in_space((language,)):
+            await bridge.reply(interaction, Card(
+                title=_("Vote on {ref}: {question}").format(ref=found.ref,
+                                                           question=found.spec.question),
+                lines=(Text(_("Only you see this.")),)), view=poll_view(found))
 
     @app_commands.command(description="A poll's results (hidden until close when anonymous)")
     @app_commands.describe(poll=POLL)

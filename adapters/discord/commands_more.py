@@ -1,4 +1,5 @@
-"""The rest of ``/roundtable``: groups, facilitators, ideas, schedules, voices and help.
+"""The rest of ``/roundtable``: groups, facilitators, ideas, schedules, exports, each
+person's settings, voices and help.
 
 Discord allows 25 subcommands per level, so related verbs of the playground grammar
 are grouped (``/roundtable group join``, ``/roundtable schedule list``).
@@ -16,13 +17,20 @@ from adapters.discord.translate import member_actor, role_ids, space_of
 from bot import commands as c
 from bot.commands import RolesSeen
 from bot.errors import BadInput
+from bot.i18n import LANGUAGES, _
 from bot.parsing import tokenize
 from bot.polls.parse import parse_poll_args
 from bot.voices import handlers as v
+from bot.voices.export import ExportContributions
 from bot.words.help import TOPICS
+from bot.words.language import parse_language
 
 Choice = app_commands.Choice
 ON_OFF = [Choice(name="on", value="on"), Choice(name="off", value="off")]
+#: Each language by its own name ("Cymraeg (cy)"); "default" goes back to the channel's.
+LANGUAGE_CHOICES = [*(Choice(name=f"{name} ({code})", value=code)
+                      for code, name in sorted(LANGUAGES.items(), key=lambda item: item[1])),
+                    Choice(name="default", value="default")]
 #: Members whose roles are checked at once when a role is mapped onto a group.
 MAX_ROLE_SYNC = 5000
 
@@ -177,7 +185,7 @@ class IdeasCommands(app_commands.Group, name="ideas", description="Ideas rounds:
         def build(a, s) -> c.IdeasToPoll:
             poll = parse_poll_args([question or "?", *tokenize(settings or "")], a, s)
             if poll.options:
-                raise BadInput("Settings are only --flags, like --kind ranked --closes 2d.")
+                raise BadInput(_("Settings are only --flags, like --kind ranked --closes 2d."))
             return c.IdeasToPoll(a, s, round=round, picks=picks,
                                  poll=replace(poll, question=question or ""))
 
@@ -212,7 +220,66 @@ class ScheduleCommands(app_commands.Group, name="schedule",
         await _run(interaction, lambda a, s: c.RemoveSchedule(a, s, number=number))
 
 
-SUBGROUPS = (GroupCommands, FacilitatorCommands, IdeasCommands, ScheduleCommands)
+@app_commands.guild_only()
+class ExportCommands(app_commands.Group, name="export",
+                     description="Records as files, sent only to you (facilitators)"):
+    """``/roundtable export …``: a group, so the decision log can join it later."""
+
+    @app_commands.command(description="Who took part here, counts only, as a CSV file only "
+                                      "you see")
+    @app_commands.rename(since="from", until="to")
+    @app_commands.describe(since="First day, like 2026-01-01 (default: 30 days ago)",
+                           until="Last day, like 2026-01-31 (default: today)")
+    async def contributions(self, interaction: discord.Interaction, since: str | None = None,
+                            until: str | None = None) -> None:
+        """The contribution record of this channel, attached to an ephemeral answer."""
+        await _run(interaction, lambda a, s: ExportContributions(a, s, since=since,
+                                                                 until=until))
+
+
+def _on(setting: Choice[str] | None) -> bool | None:
+    return None if setting is None else setting.value == "on"
+
+
+@app_commands.guild_only()
+class SettingsCommands(app_commands.Group, name="settings",
+                       description="Your own settings: language, time zone, nudges, payments"):
+    """``/roundtable settings …``: each person's own choices, answered only to them.
+
+    A group so that ``/roundtable`` stays within Discord's 25 subcommands.
+    """
+
+    @app_commands.command(description="The language I write to you in (leave empty to see it)")
+    @app_commands.describe(language="Cymraeg, English, or default: this channel's language")
+    @app_commands.choices(language=LANGUAGE_CHOICES)
+    async def language(self, interaction: discord.Interaction,
+                       language: Choice[str] | None = None) -> None:
+        """Show, choose or reset the person's language (Discord has no Welsh locale)."""
+        words = [language.value] if language is not None else []
+        await _run(interaction, lambda a, s: parse_language(words, a, s))
+
+    @app_commands.command(description="Your own time zone, for private reminders")
+    async def timezone(self, interaction: discord.Interaction, zone: str | None = None) -> None:
+        """Show or set the person's time zone."""
+        await _run(interaction, lambda a, s: c.SetTimezone(a, s, timezone=zone))
+
+    @app_commands.command(description="Private nudges on or off")
+    @app_commands.choices(setting=ON_OFF)
+    async def nudges(self, interaction: discord.Interaction,
+                     setting: Choice[str] | None = None) -> None:
+        """Show or switch the person's nudges."""
+        await _run(interaction, lambda a, s: v.SetNudges(a, s, on=_on(setting)))
+
+    @app_commands.command(description="Whether you want involvement payments")
+    @app_commands.choices(setting=ON_OFF)
+    async def payments(self, interaction: discord.Interaction,
+                       setting: Choice[str] | None = None) -> None:
+        """Show or say whether the person wants involvement payments."""
+        await _run(interaction, lambda a, s: v.SetPayments(a, s, on=_on(setting)))
+
+
+SUBGROUPS = (GroupCommands, FacilitatorCommands, IdeasCommands, ScheduleCommands,
+             ExportCommands, SettingsCommands)
 
 
 @app_commands.command(description="The balance of voices between groups (numbers only)")
@@ -228,15 +295,6 @@ async def me(interaction: discord.Interaction) -> None:
     await _run(interaction, lambda a, s: v.ShowMine(a, s))
 
 
-def _switch(name: str, make, what: str):
-    @app_commands.command(name=name, description=what)
-    @app_commands.choices(setting=ON_OFF)
-    async def switch(interaction: discord.Interaction, setting: Choice[str] | None = None) -> None:
-        on = None if setting is None else setting.value == "on"
-        await _run(interaction, lambda a, s: make(a, s, on=on))
-    return switch
-
-
 @app_commands.command(name="my-data", description="Everything stored about you, privately")
 async def my_data(interaction: discord.Interaction) -> None:
     """Show the person's data."""
@@ -247,12 +305,6 @@ async def my_data(interaction: discord.Interaction) -> None:
 async def forget_me(interaction: discord.Interaction, confirm: bool = False) -> None:
     """Explain, or with confirm erase, what is stored about the person."""
     await _run(interaction, lambda a, s: v.ForgetMe(a, s, confirm=confirm))
-
-
-@app_commands.command(description="Your own time zone, for private reminders")
-async def timezone(interaction: discord.Interaction, zone: str | None = None) -> None:
-    """Show or set the person's time zone."""
-    await _run(interaction, lambda a, s: c.SetTimezone(a, s, timezone=zone))
 
 
 @app_commands.command(description="Answer a reason given on your closed proposal")
@@ -283,6 +335,4 @@ async def help_(interaction: discord.Interaction, topic: str | None = None) -> N
     await _run(interaction, lambda a, s: c.Help(a, s, topic=topic))
 
 
-COMMANDS = (balance, me, _switch("nudges", v.SetNudges, "Private nudges on or off"),
-            _switch("payments", v.SetPayments, "Whether you want involvement payments"),
-            my_data, forget_me, timezone, respond, follow_up, help_)
+COMMANDS = (balance, me, my_data, forget_me, respond, follow_up, help_)

@@ -10,6 +10,10 @@ Every id is well under Discord's 100 characters: ``rt:v:<id>:<n>``, ``rt:s:<id>`
 - multi: a select allowing several (up to the poll's max picks);
 - ranked, score, dots: a Vote button opening a private form (``votes.open_form``);
 - proposals: Agree / Abstain / Disagree / Block; Disagree and Block ask for a reason.
+
+Labels and placeholders are written for everyone in the space being served
+(``adapters.text.for_everyone``): ``Sender`` makes a post's view inside the space's
+languages, and a private copy is made inside a "space" of the reader's language alone.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ import re
 import discord
 
 from adapters.discord import votes
-from bot.model import Poll, PollKind, Stance
+from adapters.text import for_everyone
+from bot.i18n import _, pgettext
+from bot.model import Poll, PollKind, Stance, stance_name
 
 #: Choice polls with at most this many options get one button each.
 MAX_BUTTONS = 5
@@ -34,6 +40,10 @@ _STYLES = {
 
 def _label(text: str, limit: int = LABEL) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _capital(word: str) -> str:
+    return word[:1].upper() + word[1:]
 
 
 class ChoiceButton(discord.ui.DynamicItem[discord.ui.Button],
@@ -63,7 +73,8 @@ class PollSelect(discord.ui.DynamicItem[discord.ui.Select],
         choices = [discord.SelectOption(label=_label(text, 100), value=str(n))
                    for n, text in enumerate(options, start=1)] or [
                        discord.SelectOption(label="-", value="0")]
-        placeholder = "Choose an option" if max_values == 1 else "Choose all you support"
+        placeholder = for_everyone(lambda: _("Choose an option") if max_values == 1
+                                   else _("Choose all you support"))
         super().__init__(discord.ui.Select(custom_id=f"rt:s:{poll_id}", options=choices,
                                            placeholder=placeholder, min_values=1,
                                            max_values=max(1, min(max_values, len(choices)))))
@@ -85,7 +96,9 @@ class OpenForm(discord.ui.DynamicItem[discord.ui.Button],
     """The Vote button of ranked, score and dots polls: opens a private form."""
 
     def __init__(self, poll_id: int) -> None:
-        super().__init__(discord.ui.Button(label="Vote", style=discord.ButtonStyle.primary,
+        super().__init__(discord.ui.Button(label=_label(for_everyone(
+                                               lambda: pgettext("button", "Vote"))),
+                                           style=discord.ButtonStyle.primary,
                                            custom_id=f"rt:o:{poll_id}"))
         self.poll_id = poll_id
 
@@ -104,7 +117,8 @@ class StanceButton(discord.ui.DynamicItem[discord.ui.Button],
     """One stance on a proposal."""
 
     def __init__(self, poll_id: int, stance: Stance) -> None:
-        super().__init__(discord.ui.Button(label=stance.value.capitalize(),
+        super().__init__(discord.ui.Button(label=_label(for_everyone(
+                                               lambda: _capital(stance_name(stance)))),
                                            style=_STYLES[stance],
                                            custom_id=f"rt:c:{poll_id}:{stance.value}"))
         self.poll_id, self.stance = poll_id, stance
@@ -154,7 +168,8 @@ class PollView(discord.ui.View):
 
 
 def poll_view(poll: Poll) -> discord.ui.View:
-    """The voting components of an open poll's message (a persistent view)."""
+    """The voting components of an open poll's message (a persistent view), labelled for
+    everyone in the space being served."""
     view = PollView()
     spec = poll.spec
     if spec.kind is PollKind.CHOICE and len(spec.options) <= MAX_BUTTONS:

@@ -2,15 +2,22 @@
 
 Every slash command, button, select and modal goes through ``Bridge.run``: it defers
 (ephemerally) before any database work, so Discord's 3-second deadline is always met;
-turns the command into effects; shows ``Reply`` effects as ephemeral follow-ups; and
-performs the rest (posts now, edits and DMs in the background). A ``RoundtableError``
-becomes its polite message; anything else a short apology, with only the exception's
-type logged (a command may hold a ballot).
+turns the command into effects; shows ``Reply`` effects as ephemeral follow-ups (and a
+``PrivateFile`` as an ephemeral follow-up with the file attached); and performs the
+rest (posts now, edits and DMs in the background). A ``RoundtableError`` becomes its
+polite message; anything else a short apology, with only the exception's type logged
+(a command may hold a ballot).
+
+Everything shown to the one person is written in their language (``Bridge.language``:
+their choice, else their Discord's, else the space's): the core writes its replies so,
+and ``run`` speaks it while it builds the command (an error in what they typed) and the
+adapter's own answers. Posts are written in the space's language (``Sender``).
 """
 
 from __future__ import annotations
 
 import inspect
+import io
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -19,35 +26,88 @@ import discord
 
 from adapters.discord.render import card_embeds
 from adapters.discord.send import Sender
-from adapters.discord.translate import actor_of, channel_members, role_ids, space_of
+from adapters.discord.translate import PLATFORM, actor_of, channel_members, role_ids, space_of
 from bot.cards import Card, Text, Tone, message_card
 from bot.commands import Command, CreatePoll, IdeasToPoll, MembersLeft, MembersSeen, RolesSeen
-from bot.effects import Effect, Post, Reply
+from bot.effects import Effect, Post, PrivateFile, Reply
 from bot.errors import RoundtableError
+from bot.i18n import _, speaking
 from bot.model import Actor, PollKind, SpaceRef
 
 log = logging.getLogger(__name__)
 
 Build = Callable[[Actor, SpaceRef], "Command | Awaitable[Command]"]
 
-APOLOGY = message_card(
-    "Sorry, something went wrong",
-    "That did not work because of a fault on our side. Nothing was changed by it that you "
-    "need to undo; please try again in a moment.", Tone.ERROR)
-OUTSIDE_SERVER = message_card(
-    "Roundtable works in a server",
-    "Use /roundtable in a channel of your server: decisions belong to a channel's group.")
-NOT_POSTED = message_card(
-    "I could not post in this channel",
-    "It is saved, but its message could not be posted here. Check that Roundtable may view "
-    "this channel, send messages and embed links; meanwhile people can use /roundtable vote.",
-    Tone.WARNING)
-#: A button, select or form from a version of the bot that no longer answers it.
-OLD_VERSION = message_card(
-    "This no longer works",
-    "This button is from an older version of Roundtable and no longer works. Type "
-    "/roundtable polls to see what is open.")
-DONE = Card(title="Done", lines=(Text("Done."),))
+
+
+# The adapter's own answers: functions, so each is written in the reader's language.
+
+def apology() -> Card:
+    """Something unexpected failed (only its type is logged)."""
+    return message_card(
+        _("Sorry, something went wrong"),
+        _("That did not work because of a fault on our side. Nothing was changed by it that "
+          "you need to undo; please try again in a moment."), Tone.ERROR)
+
+
+def outside_server() -> Card:
+    """A command used outside a server (in a DM with the bot)."""
+    return message_card(
+        _("Roundtable works in a server"),
+        _("Use /roundtable in a channel of your server: decisions belong to a channel's "
+          "group."))
+
+
+def not_posted_card() -> Card:
+    """A post that went wrong for a reason other than a new poll's."""
+    return message_card(
+        _("I could not post in this channel"),
+        _("It is saved, but its message could not be posted here. Check that Roundtable may "
+          "view this channel, send messages and embed links; meanwhile people can use "
+          "/roundtable vote."), Tone.WARNING)
+
+
+def old_version() -> Card:
+    """A button, select or form from a version of the bot that no longer answers it."""
+    return message_card(
+        _("This no longer works"),
+        _("This button is from an older version of Roundtable and no longer works. Type "
+          "/roundtable polls to see what is open."))
+
+
+def done() -> Card:
+    """When the core had nothing to say to the person."""
+    return Card(title=_("Done"), lines=(Text(_("Done.")),))
+
+
+def file_not_sent() -> Card:
+    """When a file for the person could not be attached: nobody got it."""
+    return message_card(
+        _("I could not send the file"),
+        _("Discord did not take the file just now, so nobody got it. Please ask again in a "
+          "minute."), Tone.ERROR)
+
+
+def _not_posted_poll(poll, forbidden: bool) -> Card:
+    # Whole sentences for each kind and reason: they read differently in Welsh.
+    proposal = poll.spec.kind is PollKind.CONSENT
+    if proposal:
+        title = _("Your proposal {ref} is saved, but not posted")
+        why = (_("Your proposal {ref} is saved, but I could not post it in this channel: "
+                 "give Roundtable's role View Channel, Send Messages and Embed Links here, "
+                 "then use /roundtable polls.") if forbidden else
+               _("Your proposal {ref} is saved, but Discord did not take its message just "
+                 "now: use /roundtable polls to see it."))
+    else:
+        title = _("Your poll {ref} is saved, but not posted")
+        why = (_("Your poll {ref} is saved, but I could not post it in this channel: give "
+                 "Roundtable's role View Channel, Send Messages and Embed Links here, then "
+                 "use /roundtable polls.") if forbidden else
+               _("Your poll {ref} is saved, but Discord did not take its message just now: "
+                 "use /roundtable polls to see it."))
+    return message_card(title.format(ref=poll.ref), why.format(ref=poll.ref) + " " + _(
+        "People can already vote with /roundtable vote."), Tone.WARNING)
+
 #: At most this many channel members are reported at once (the eligible voters).
 MAX_MEMBERS_SEEN = 5000
 #: Members whose last reported roles are remembered, to skip syncs when nothing changed.
@@ -65,19 +125,32 @@ class Bridge:
         self._roles: dict[tuple[str, str], tuple[str, ...]] = {}
 
     async def run(self, interaction: discord.Interaction, build: Build) -> None:
-        """Defer, build and handle the command, and answer the person privately."""
+        """Defer, build and handle the command, and answer the person privately, in their
+        language."""
         try:
             if not interaction.response.is_done():
                 await interaction.response.defer(ephemeral=True, thinking=True)
-            await self.answer(interaction, await self.effects_for(interaction, build))
+            with speaking(await self.language(interaction)):
+                await self.answer(interaction, await self.effects_for(interaction, build))
         except Exception as error:
             log.error("could not answer an interaction (%s)", type(error).__name__)
+
+    async def language(self, interaction: discord.Interaction) -> str:
+        """The language to write to the person behind an interaction in: their own choice,
+        else their Discord's (``interaction.locale``), else the space's. Use it for
+        anything built for them alone: ``with speaking(await bridge.language(i)):``."""
+        if interaction.guild_id is None:
+            actor = Actor(PLATFORM, "", str(interaction.user.id),
+                          locale=str(interaction.locale))
+        else:
+            actor = actor_of(interaction)
+        return await self.core.language_for(actor)
 
     async def effects_for(self, interaction: discord.Interaction, build: Build) -> list[Effect]:
         """The core's answer to what the person asked for (errors included)."""
         if interaction.guild_id is None:
-            return [Reply(Actor("discord", "", str(interaction.user.id)),
-                          SpaceRef("discord", "", ""), OUTSIDE_SERVER)]
+            return [Reply(Actor(PLATFORM, "", str(interaction.user.id)),
+                          SpaceRef(PLATFORM, "", ""), outside_server())]
         actor, space = actor_of(interaction), space_of(interaction)
         try:
             await self.report_presence(interaction, actor, space)
@@ -92,7 +165,7 @@ class Bridge:
             return [self.core.error_reply(actor, space, error)]
         except Exception as error:
             log.error("unexpected error in a Discord interaction (%s)", type(error).__name__)
-            return [Reply(actor, space, APOLOGY)]
+            return [Reply(actor, space, apology())]
 
     async def members_seen(self, interaction: discord.Interaction, actor: Actor,
                            space: SpaceRef) -> None:
@@ -127,7 +200,10 @@ class Bridge:
         mine = [e for e in effects if isinstance(e, Reply)
                 and e.to.user_id == str(interaction.user.id)]
         replies = [e.card for e in mine]
-        others = [e for e in effects if not (isinstance(e, Reply) and e.card in replies)]
+        files = [e for e in effects if isinstance(e, PrivateFile)
+                 and e.to.user_id == str(interaction.user.id)]
+        others = [e for e in effects if not (isinstance(e, Reply) and e.card in replies)
+                  and not any(e is f for f in files)]
         for effect in [e for e in others if isinstance(e, Post)]:
             try:
                 await self.sender.post(effect)
@@ -144,8 +220,35 @@ class Bridge:
                                       wait=False)
         except discord.HTTPException as error:
             log.warning("could not send (%s)", type(error).__name__)
-        for card in replies or [DONE]:
+        for card in replies or ([] if files else [done()]):
             await self.reply(interaction, card)
+        for effect in files:
+            await self.send_file(interaction, effect)
+
+    async def send_file(self, interaction: discord.Interaction, effect: PrivateFile) -> None:
+        """The file attached to an ephemeral message, so only the person who asked sees
+        it; if Discord does not take it, a message saying so (nothing was shared)."""
+        limit = getattr(interaction, "filesize_limit", None)
+        if limit is not None and len(effect.content) > limit:
+            await self.reply(interaction, message_card(
+                _("The file is too big for Discord"),
+                _("The file is {size} KB, and this server takes {limit} KB at most. Ask for "
+                  "fewer days at a time.").format(size=len(effect.content) // 1024 + 1,
+                                                   limit=limit // 1024), Tone.ERROR))
+            return
+        attached = discord.File(io.BytesIO(effect.content), filename=effect.filename)
+        first = card_embeds(effect.card)[0]
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(embed=first, file=attached, ephemeral=True)
+            else:
+                await interaction.response.send_message(embed=first, file=attached,
+                                                        ephemeral=True)
+        except discord.HTTPException as error:
+            # The error only: never who asked, the file's name or what is in it.
+            log.warning("could not send a private file (%s %s)", type(error).__name__,
+                        error.code)
+            await self.reply(interaction, file_not_sent())
 
     async def not_posted(self, post: Post, error: discord.HTTPException,
                          replies: list[Card], instead: list[Card] | None = None) -> list[Card]:
@@ -159,18 +262,9 @@ class Bridge:
         if poll is None:
             if instead:
                 return [*replies, *(c for c in instead if c not in replies)]
-            return [*replies, NOT_POSTED] if NOT_POSTED not in replies else replies
-        kind = "proposal" if poll.spec.kind is PollKind.CONSENT else "poll"
-        if isinstance(error, discord.Forbidden):
-            why = ("I could not post it in this channel: give Roundtable's role View Channel, "
-                   "Send Messages and Embed Links here, then use /roundtable polls.")
-        else:
-            why = ("Discord did not take its message just now: use /roundtable polls to see "
-                   "it.")
-        saved = message_card(f"Your {kind} {poll.ref} is saved, but not posted",
-                             f"Your {kind} {poll.ref} is saved, but {why} People can already "
-                             f"vote with /roundtable vote.", Tone.WARNING)
-        return [*replies, saved]
+            card = not_posted_card()
+            return [*replies, card] if card not in replies else replies
+        return [*replies, _not_posted_poll(poll, isinstance(error, discord.Forbidden))]
 
     async def reply(self, interaction: discord.Interaction, card: Card,
                     **extra: Any) -> discord.Message | None:
@@ -178,6 +272,7 @@ class Bridge:
 
         A card too long for one embed goes on in further private messages, each with
         one embed, so that a long answer (a person's whole ``my-data``) arrives whole.
+        Call it while speaking the person's language (their "(continued)").
         """
         first, *rest = card_embeds(card)
         if interaction.response.is_done():

@@ -5,6 +5,10 @@ modal submit whose id starts ``rt:``), not from the ``Modal`` object that opened
 them, so a modal opened before a restart still works after it. The poll modal
 carries its settings as editable ``--flags`` text for the same reason: nothing is
 kept in memory between opening and sending.
+
+A modal is built in the language of the person it opens for: call them inside
+``with speaking(await bridge.language(interaction)):``. Discord allows 45 characters
+for a modal's title and for each label.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import discord
 from adapters.discord.interact import bridge_of
 from bot.commands import CastVote, CreatePoll
 from bot.errors import BadInput, NotFound
+from bot.i18n import _
 from bot.model import (
     MAX_OPTION_LENGTH,
     MAX_OPTIONS,
@@ -41,12 +46,12 @@ class ReasonModal(discord.ui.Modal):
     """Asks for the reason for a disagreement (optional) or a block (required)."""
 
     def __init__(self, poll_id: int, stance: Stance) -> None:
-        super().__init__(title=f"{stance.value.capitalize()}: your reason",
-                         custom_id=f"rt:r:{poll_id}:{stance.value}", timeout=MODAL_TIMEOUT)
         block = stance is Stance.BLOCK
+        super().__init__(title=_("Block: your reason") if block else _("Disagree: your reason"),
+                         custom_id=f"rt:r:{poll_id}:{stance.value}", timeout=MODAL_TIMEOUT)
         self.add_item(discord.ui.TextInput(
-            label="Why? Shown to the group without your name" if block else
-            "Why? (optional; shown without your name)",
+            label=_("Why? Shown to the group without your name") if block else
+            _("Why? (optional; shown without your name)"),
             style=discord.TextStyle.paragraph, custom_id="reason", required=block,
             max_length=MAX_REASON_LENGTH))
 
@@ -58,17 +63,18 @@ class PollModal(discord.ui.Modal):
     """A poll's question, its options one per line, and its settings as flags."""
 
     def __init__(self, question: str = "", settings: str = "", options: str = "") -> None:
-        super().__init__(title="Start a poll", custom_id=POLL_MODAL, timeout=MODAL_TIMEOUT)
+        super().__init__(title=_("Start a poll"), custom_id=POLL_MODAL, timeout=MODAL_TIMEOUT)
         # Discord refuses the whole modal if a pre-filled value is longer than its box.
-        self.add_item(discord.ui.TextInput(label="Question", custom_id="question",
+        self.add_item(discord.ui.TextInput(label=_("Question"), custom_id="question",
                                            default=question[:MAX_QUESTION_LENGTH] or None,
                                            max_length=MAX_QUESTION_LENGTH))
         self.add_item(discord.ui.TextInput(
-            label=f"Options, one per line (2 to {MAX_OPTIONS})", custom_id="options",
+            label=_("Options, one per line (2 to {most})").format(most=MAX_OPTIONS),
+            custom_id="options",
             style=discord.TextStyle.paragraph, default=options[:OPTIONS_LENGTH] or None,
             max_length=OPTIONS_LENGTH))
         self.add_item(discord.ui.TextInput(
-            label="Settings (optional)", custom_id="settings", required=False,
+            label=_("Settings (optional)"), custom_id="settings", required=False,
             style=discord.TextStyle.paragraph, default=settings[:SETTINGS_LENGTH] or None,
             placeholder="--kind ranked --closes 2d", max_length=SETTINGS_LENGTH))
 
@@ -97,8 +103,8 @@ def poll_from_form(values: dict[str, str], actor: Actor, space: SpaceRef) -> Cre
                     if line.strip())
     template = parse_poll_args(["?", *tokenize(values.get("settings", ""))], actor, space)
     if template.options:
-        raise BadInput("Settings are only --flags, like --kind ranked --closes 2d. Put each "
-                       "option on its own line in the box above.")
+        raise BadInput(_("Settings are only --flags, like --kind ranked --closes 2d. Put each "
+                         "option on its own line in the box above."))
     return replace(template, question=values.get("question", ""), options=options)
 
 
@@ -120,8 +126,8 @@ async def handle_modal(interaction: discord.Interaction) -> bool:
     async def build(actor: Actor, space: SpaceRef) -> CastVote:
         poll = await bridge.store.get_poll(int(match["poll"]))
         if poll is None or poll.space.workspace != str(interaction.guild_id):
-            raise NotFound("That proposal is not here any more. Type /roundtable polls to see "
-                           "the open ones.")
+            raise NotFound(_("That proposal is not here any more. Type /roundtable polls to "
+                             "see the open ones."))
         return CastVote(actor, poll.space, poll=poll.number, choices=choices)
 
     await bridge.run(interaction, build)

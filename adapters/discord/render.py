@@ -3,7 +3,11 @@
 Card text is plain user text: it is escaped here, so ``**bold**`` shows as typed and
 ``@everyone`` or ``<@123>`` in a poll option is shown, never obeyed (the client also
 sends ``allowed_mentions`` none). Times become Discord timestamps, which every reader
-sees in their own time zone.
+sees in their own time zone (and in their own Discord language).
+
+The few words added here ("(continued)") are written in the language being spoken
+when the card is turned into embeds: the reader's for a private answer, the space's
+for a post (``Sender`` sees to that).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import discord
 
 from adapters.text import chunks
 from bot.cards import Bar, Card, Items, Line, Note, Text, Tone
+from bot.i18n import N_, _
 
 #: Discord's limits for an embed (characters).
 MAX_TITLE = 256
@@ -19,7 +24,8 @@ MAX_DESCRIPTION = 4096
 #: Discord's limits for one message: embeds, and characters across all of them.
 MAX_EMBEDS = 10
 MAX_MESSAGE = 6000
-CONTINUED = " (continued)"
+#: After the title of a card's second and later embeds; shown with ``_(CONTINUED)``.
+CONTINUED = N_("(continued)")
 BAR_WIDTH = 10
 
 #: Colour is decoration only: the words always say the same thing.
@@ -98,7 +104,8 @@ def card_embeds(card: Card, limit: int | None = None) -> list[discord.Embed]:
         parts = [*parts[: limit - 1], cut_words(rest, MAX_DESCRIPTION)]
     colour = TONE_COLOURS.get(card.tone, discord.Colour.blurple())
     short = cut_words(title, MAX_TITLE)
-    more = cut_words(title, MAX_TITLE - len(CONTINUED)) + CONTINUED
+    continued = " " + escape(_(CONTINUED))
+    more = cut_words(title, MAX_TITLE - len(continued)) + continued
     return [discord.Embed(title=short if n == 0 else more, description=part or None,
                           colour=colour)
             for n, part in enumerate(parts)]

@@ -48,9 +48,11 @@ def channel_of(channel: object, channel_id: int | None) -> str:
 
 
 def actor_of(interaction: discord.Interaction) -> Actor:
-    """The person behind an interaction in a server."""
+    """The person behind an interaction in a server, with the language their Discord is
+    set to ("en-GB"): the core writes to them in it when they have not chosen one."""
     return Actor(PLATFORM, str(interaction.guild_id), str(interaction.user.id),
-                 display_name(interaction.user), facilitator_roles(interaction.permissions))
+                 display_name(interaction.user), facilitator_roles(interaction.permissions),
+                 locale=str(interaction.locale))
 
 
 def space_of(interaction: discord.Interaction) -> SpaceRef:

@@ -3,7 +3,8 @@
 The core reads a ballot from words (``bot.polls.kinds.parse_ballot``): option numbers
 for choice, multi and ranked, ``N=V`` pairs for score and dots, and a stance
 followed by its reason for proposals. This module builds those words from the
-form, and says which field an error from the core belongs to.
+form, and says which field an error from the core belongs to. The form is built in its
+reader's language (the listener sets it); the words read back are the same in every one.
 """
 
 from __future__ import annotations
@@ -16,24 +17,20 @@ from adapters.slack.blocks import MODAL_TITLE_MAX, plain
 from adapters.slack.poll_blocks import MAX_CHECKBOXES, option_objects
 from adapters.text import clip
 from bot.anonymity import OPEN_POLL_NOTE, PROMISE
+from bot.i18n import N_, _, ngettext, ordinal
 from bot.model import MAX_REASON_LENGTH, MAX_SCORE, Poll, PollKind, Stance
 
 VOTE_CALLBACK = "rt_vote"
 FIELD = "value"
 _NAMED = re.compile(r"'([^']*)'")
 
+#: A proposal's choices, as the form words them (translated where shown).
 STANCES = (
-    (Stance.AGREE, "Agree"),
-    (Stance.ABSTAIN, "Abstain: I stand aside"),
-    (Stance.DISAGREE, "Disagree, but I won't stop it"),
-    (Stance.BLOCK, "Block: this must not go ahead as it is"),
+    (Stance.AGREE, N_("Agree")),
+    (Stance.ABSTAIN, N_("Abstain: I stand aside")),
+    (Stance.DISAGREE, N_("Disagree, but I won't stop it")),
+    (Stance.BLOCK, N_("Block: this must not go ahead as it is")),
 )
-
-
-def ordinal(n: int) -> str:
-    """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th, 21st."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def _input(block_id: str, label: str, element: dict[str, Any],
@@ -52,55 +49,60 @@ def _fields(poll: Poll) -> list[dict[str, Any]]:
     if spec.kind is PollKind.CHOICE:
         element = ({"type": "radio_buttons", "options": options} if len(options) <= MAX_CHECKBOXES
                    else {"type": "static_select", "options": options,
-                         "placeholder": plain("Choose one")})
-        return [_input("choice", "Your choice", element)]
+                         "placeholder": plain(_("Choose one"))})
+        return [_input("choice", _("Your choice"), element)]
     if spec.kind is PollKind.MULTI:
         element = ({"type": "checkboxes", "options": options} if len(options) <= MAX_CHECKBOXES
                    else {"type": "multi_static_select", "options": options,
-                         "placeholder": plain("Options you support")})
+                         "placeholder": plain(_("Options you support"))})
         if spec.max_picks and element["type"] == "multi_static_select":
             element["max_selected_items"] = spec.max_picks
-        hint = f"Pick up to {spec.max_picks}." if spec.max_picks else ""
-        return [_input("multi", "Options you support", element, hint=hint)]
+        hint = _("Pick up to {count}.").format(count=spec.max_picks) if spec.max_picks else ""
+        return [_input("multi", _("Options you support"), element, hint=hint)]
     if spec.kind is PollKind.RANKED:
-        return [_input(f"rank-{n}", f"{ordinal(n)} choice",
+        return [_input(f"rank-{n}", _("{place} choice").format(place=ordinal(n)),
                        {"type": "static_select", "options": options,
-                        "placeholder": plain("Choose an option")},
+                        "placeholder": plain(_("Choose an option"))},
                        optional=n > 1,
-                       hint="Your favourite. Rank as many or as few as you like." if n == 1 else "")
+                       hint=_("Your favourite. Rank as many or as few as you like.")
+                       if n == 1 else "")
                 for n in range(1, len(spec.options) + 1)]
     if spec.kind is PollKind.SCORE:
         scores = [{"text": plain(str(v)), "value": str(v)} for v in range(MAX_SCORE + 1)]
         return [_input(f"score-{n}", f"{n}. {label}"[:2000],
                        {"type": "static_select", "options": scores,
-                        "placeholder": plain(f"0 to {MAX_SCORE}")}, optional=True)
+                        "placeholder": plain(_("0 to {most}").format(most=MAX_SCORE))},
+                       optional=True)
                 for n, label in enumerate(spec.options, start=1)]
     if spec.kind is PollKind.DOTS:
         return [_input(f"dots-{n}", f"{n}. {label}",
                        {"type": "number_input", "is_decimal_allowed": False,
                         "min_value": "0", "max_value": str(spec.dots)}, optional=True,
-                       hint=f"You have {spec.dots} dots in all." if n == 1 else "")
+                       hint=ngettext("You have {count} dot in all.",
+                                     "You have {count} dots in all.",
+                                     spec.dots).format(count=spec.dots) if n == 1 else "")
                 for n, label in enumerate(spec.options, start=1)]
-    radios = [{"text": plain(label), "value": stance.value} for stance, label in STANCES]
+    radios = [{"text": plain(_(label)), "value": stance.value} for stance, label in STANCES]
     return [
-        _input("stance", "Your position", {"type": "radio_buttons", "options": radios}),
-        _input("reason", "Your reason", {"type": "plain_text_input", "multiline": True,
-                                         "max_length": MAX_REASON_LENGTH},
-               optional=True, hint="Needed for a block, welcome with a disagreement. "
-                                   "Reasons are shown without your name."),
+        _input("stance", _("Your position"), {"type": "radio_buttons", "options": radios}),
+        _input("reason", _("Your reason"), {"type": "plain_text_input", "multiline": True,
+                                            "max_length": MAX_REASON_LENGTH},
+               optional=True, hint=_("Needed for a block, welcome with a disagreement. "
+                                     "Reasons are shown without your name.")),
     ]
 
 
 def vote_view(poll: Poll, channel: str) -> dict[str, Any]:
-    """The voting form for one poll."""
-    promise = PROMISE if poll.spec.anonymous else OPEN_POLL_NOTE
+    """The voting form for one poll, in the language being written in."""
+    promise = _(PROMISE) if poll.spec.anonymous else _(OPEN_POLL_NOTE)
     blocks = [{"type": "section", "text": plain(poll.spec.question)},
               {"type": "context", "elements": [plain(promise)]},
               *_fields(poll)]
     return {
         "type": "modal", "callback_id": VOTE_CALLBACK,
-        "title": plain(clip(f"Vote on {poll.ref}", MODAL_TITLE_MAX)),
-        "submit": plain("Vote"), "close": plain("Cancel"),
+        "title": plain(clip(_("Vote on {ref}").format(ref=poll.ref), MODAL_TITLE_MAX)),
+        "submit": plain(clip(_("Vote"), MODAL_TITLE_MAX)),
+        "close": plain(clip(_("Cancel"), MODAL_TITLE_MAX)),
         "private_metadata": json.dumps({"poll": poll.id, "channel": channel}),
         "blocks": blocks,
     }

@@ -5,14 +5,20 @@ which Slack never reads as markup, wherever Block Kit allows; where it must be
 ``mrkdwn`` (times shown in the reader's own time zone, the notification text)
 ``&``, ``<`` and ``>`` are escaped first, so ``<!channel>`` or ``<@U123>`` in a
 question or an option is shown and never pings anyone.
+
+The cards come from the core already in their reader's language; the few words added
+here (labels, notes, the time token's wording) follow the language being written in
+(``bot.i18n``): the sender sets it for each reader, or for the space.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from adapters.text import chunks, clip
 from bot.cards import Bar, Button, Card, Items, Note, Text
+from bot.i18n import _, space_languages, speaking
 from bot.timeparse import format_local
 
 Block = dict[str, Any]
@@ -39,6 +45,18 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+def everyone(build: Callable[[], str]) -> str:
+    """Words for everyone in the space: in its language, or in each of its languages joined
+    with " / " when it is bilingual (for a reader alone, the sender sets just theirs)."""
+    said: list[str] = []
+    for code in space_languages():
+        with speaking(code):
+            text = build()
+        if text not in said:
+            said.append(text)
+    return " / ".join(said)
+
+
 def plain(text: str) -> dict[str, Any]:
     """A ``plain_text`` object (never read as markup)."""
     return {"type": "plain_text", "text": clip(text or " ", TEXT_MAX), "emoji": True}
@@ -49,7 +67,9 @@ def date_token(note: Note, tz: str) -> str:
     assert note.at is not None
     fallback = format_local(note.at, note.tz if note.tz != "UTC" else tz)
     stamp = int(note.at.timestamp())
-    return f"<!date^{stamp}^{{date_short_pretty}} at {{time}}|{escape(fallback)}>"
+    # Slack fills in the date and time in each reader's own zone; the words around them are ours.
+    wording = _("{date_short_pretty} at {time}")
+    return f"<!date^{stamp}^{wording}|{escape(fallback)}>"
 
 
 def note_mrkdwn(note: Note, tz: str) -> str:
@@ -138,7 +158,7 @@ def fit(blocks: list[Block], limit: int) -> list[Block]:
     if len(blocks) <= limit:
         return blocks
     return [*blocks[: limit - 1], {"type": "context", "elements": [
-        plain("Some of this did not fit in one Slack message, so the end was left out.")]}]
+        plain(_("Some of this did not fit in one Slack message, so the end was left out."))]}]
 
 
 def fallback_text(card: Card, tz: str) -> str:

@@ -1,5 +1,6 @@
 """What every Slack listener shares: who is acting, who is in the channel, and how a
-command is run and a fault turned into a polite private message."""
+command is run and a fault turned into a polite private message (in the person's
+language: their choice, else Slack's locale for them, else the space's)."""
 
 from __future__ import annotations
 
@@ -9,21 +10,30 @@ from collections.abc import Awaitable, Callable
 from adapters.slack.directory import Directory
 from adapters.slack.sender import Sender
 from adapters.slack.translate import PLATFORM, space
-from bot.cards import Tone, message_card
+from bot.cards import Card, Tone, message_card
 from bot.commands import Command, MembersNow, RolesSeen
 from bot.effects import Reply
+from bot.i18n import _, speaking
 from bot.model import Actor, SpaceRef
 from bot.service import Roundtable
 
 log = logging.getLogger(__name__)
 
-SORRY = message_card("Sorry, something went wrong",
-                     "That did not work because of a fault on our side. Nothing was changed by "
-                     "it that you need to undo; please try again in a moment.", Tone.ERROR)
-NOT_HERE = message_card("I can't see this channel",
-                        "Roundtable works in channels it has been added to. Add it with "
-                        "/invite @Roundtable (or from the channel's settings, Integrations), "
-                        "then try again. Nothing was started or changed.", Tone.WARNING)
+
+def sorry_card() -> Card:
+    """The apology for a fault on our side, in the language being written in."""
+    return message_card(_("Sorry, something went wrong"),
+                        _("That did not work because of a fault on our side. Nothing was "
+                          "changed by it that you need to undo; please try again in a moment."),
+                        Tone.ERROR)
+
+
+def not_here_card() -> Card:
+    """What to do when the bot cannot see the channel, in the language being written in."""
+    return message_card(_("I can't see this channel"),
+                        _("Roundtable works in channels it has been added to. Add it with "
+                          "/invite @Roundtable (or from the channel's settings, Integrations), "
+                          "then try again. Nothing was started or changed."), Tone.WARNING)
 
 
 class Context:
@@ -48,7 +58,16 @@ class Context:
         roles = {"admin"} if person.admin else set()
         if channel and await self.directory.creator(channel) == user:
             roles.add("facilitator")
-        return Actor(PLATFORM, team, user, person.name, frozenset(roles))
+        return Actor(PLATFORM, team, user, person.name, frozenset(roles), locale=person.locale)
+
+    def bare(self, team: str, user: str) -> Actor:
+        """The person without any lookup (no name, no roles; their locale if already known),
+        for answers that must not wait: a form opened while the trigger id is fresh."""
+        return Actor(PLATFORM, team, user, locale=self.directory.known_locale(team, user))
+
+    async def language(self, actor: Actor) -> str:
+        """The language to write to the person in (``Roundtable.language_for``)."""
+        return await self.core.language_for(actor)
 
     async def sync(self, actor: Actor, where: SpaceRef) -> bool:
         """Tell the core who is in the channel (when the cached list changed) and which
@@ -58,7 +77,9 @@ class Context:
         channel (a private channel it was not invited to, or a DM): nothing is stored then.
         """
         if not await self.report_members(actor, where):
-            await self.sender.perform([Reply(actor, where, NOT_HERE)])
+            with speaking(await self.language(actor)):
+                card = not_here_card()
+            await self.sender.perform([Reply(actor, where, card)])
             return False
         groups = await self.directory.user_groups(where.workspace)
         await self.core.handle(RolesSeen(actor, where, tuple(sorted(groups.get(actor.user_id,
@@ -98,7 +119,9 @@ class Context:
     async def sorry(self, team: str, user: str, channel: str) -> None:
         """The polite private message for a fault on our side."""
         try:
-            to = Actor(PLATFORM, team, user)
-            await self.sender.reply(Reply(to, space(team, channel or user), SORRY))
+            to = self.bare(team, user)
+            with speaking(await self.language(to)):
+                card = sorry_card()
+            await self.sender.reply(Reply(to, space(team, channel or user), card))
         except Exception as error:
             log.warning("could not send the apology either (%s)", type(error).__name__)

@@ -1,5 +1,5 @@
-"""Cached lookups in Slack: people (names, admins, bots), channel creators and members,
-and user-group memberships.
+"""Cached lookups in Slack: people (names, admins, bots, language), channel creators and
+members, and user-group memberships.
 
 Each answer is kept for a while so a busy channel costs a few API calls an hour,
 not one per message. A failed lookup degrades (no name, no role) and is logged
@@ -39,6 +39,8 @@ class Person:
     name: str = ""
     admin: bool = False
     bot: bool = False
+    #: The language Slack is set to for them ("cy-GB", "en-US"), "" when Slack did not say.
+    locale: str = ""
 
 
 def _person(user: dict[str, Any]) -> Person:
@@ -47,7 +49,8 @@ def _person(user: dict[str, Any]) -> Person:
             or user.get("name") or "")
     return Person(name=str(name), admin=bool(user.get("is_admin") or user.get("is_owner")),
                   bot=bool(user.get("is_bot") or user.get("deleted")
-                           or user.get("id") == "USLACKBOT"))
+                           or user.get("id") == "USLACKBOT"),
+                  locale=str(user.get("locale") or ""))
 
 
 def api_error(error: Exception) -> str:
@@ -70,6 +73,11 @@ class _Cache:
 
     def drop(self, key: str) -> None:
         self.values.pop(key, None)
+
+    def held(self, key: str) -> Any:
+        """The value kept for ``key``, even a stale one, without looking it up (or None)."""
+        held = self.values.get(key)
+        return None if held is None else held[1]
 
     def age(self, key: str) -> float | None:
         """Seconds since the value was looked up (None when there is none)."""
@@ -106,7 +114,8 @@ class Directory:
         self._groups = _Cache(GROUPS_TTL, now)
 
     async def roster(self, team: str) -> dict[str, Person]:
-        """Everyone in the workspace (``users.list``), by user id."""
+        """Everyone in the workspace (``users.list``, with each one's locale: no extra call),
+        by user id."""
         return await self._roster.get(team, lambda: self._load_roster(team))
 
     async def _load_roster(self, team: str) -> dict[str, Person]:
@@ -114,7 +123,8 @@ class Directory:
         cursor = None
         try:
             while True:
-                answer = await self.client.users_list(limit=PAGE, cursor=cursor)
+                answer = await self.client.users_list(limit=PAGE, cursor=cursor,
+                                                      include_locale=True)
                 for user in answer.get("members") or ():
                     people[str(user.get("id"))] = _person(user)
                 cursor = (answer.get("response_metadata") or {}).get("next_cursor")
@@ -133,11 +143,20 @@ class Directory:
 
     async def _load_person(self, user: str) -> Person:
         try:
-            answer = await self.client.users_info(user=user)
+            answer = await self.client.users_info(user=user, include_locale=True)
         except SlackApiError as error:
             log.warning("users.info failed (%s)", api_error(error))
             return Person()
         return _person(answer.get("user") or {})
+
+    def known_locale(self, team: str, user: str) -> str:
+        """The person's Slack locale if it was already looked up, else "": never a call, so
+        it may be used before a form opens, while Slack's trigger id is fresh."""
+        for person in ((self._roster.held(team) or {}).get(user),
+                       self._people.held(f"{team}:{user}")):
+            if person is not None and person.locale:
+                return person.locale
+        return ""
 
     async def creator(self, channel: str) -> str | None:
         """Who created the channel (``conversations.info``), if Slack says."""

@@ -1,7 +1,9 @@
 """The form (modal) for starting a poll or proposal, and its field-by-field errors.
 
 The core checks what was asked; this module only decides which field an error
-belongs to, so Slack can show it under that field.
+belongs to, so Slack can show it under that field. The form and its errors are in the
+reader's language (the listener sets it); which field an error belongs to is read from
+its English words, whatever language it is shown in.
 """
 
 from __future__ import annotations
@@ -9,9 +11,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from adapters.slack.blocks import plain
+from adapters.slack.blocks import MODAL_TITLE_MAX, plain
+from adapters.text import clip
 from bot.commands import CreatePoll
 from bot.errors import BadInput
+from bot.i18n import N_, SOURCE, _, current, speaking
 from bot.model import Actor, PollKind, SpaceRef
 from bot.polls.kinds import check_options
 from bot.service import Roundtable
@@ -21,30 +25,31 @@ CREATE_CALLBACK = "rt_create"
 FIELD = "value"
 MAX_QUESTION = 300
 
+#: The choices of the form's menus (value, label); labels are translated where shown.
 KINDS = (
-    ("choice", "Pick one option"),
-    ("multi", "Pick any options you support"),
-    ("ranked", "Rank the options"),
-    ("score", "Score each option from 0 to 5"),
-    ("dots", "Spread 5 dots across the options"),
-    ("consent", "Proposal: agree, abstain, disagree or block"),
+    ("choice", N_("Pick one option")),
+    ("multi", N_("Pick any options you support")),
+    ("ranked", N_("Rank the options")),
+    ("score", N_("Score each option from 0 to 5")),
+    ("dots", N_("Spread 5 dots across the options")),
+    ("consent", N_("Proposal: agree, abstain, disagree or block")),
 )
 RULES = (
-    ("majority", "Majority: most support wins"),
-    ("consent", "Consent: a block holds a proposal until it is answered"),
-    ("parity", "Parity: a majority within every group"),
-    ("equal-weight", "Equal weight: each group counts the same"),
+    ("majority", N_("Majority: most support wins")),
+    ("consent", N_("Consent: a block holds a proposal until it is answered")),
+    ("parity", N_("Parity: a majority within every group")),
+    ("equal-weight", N_("Equal weight: each group counts the same")),
 )
 #: What the reminders field takes for "no reminders".
 NO_REMINDERS = frozenset({"none", "no", "off", "0"})
 ANONYMITY = (
-    ("anonymous", "Anonymous: nobody can see what anyone chose"),
-    ("open", "Open: everyone can see who chose what"),
+    ("anonymous", N_("Anonymous: nobody can see what anyone chose")),
+    ("open", N_("Open: everyone can see who chose what")),
 )
 
 
 def _option(value: str, label: str) -> dict[str, Any]:
-    return {"text": plain(label), "value": value}
+    return {"text": plain(_(label)), "value": value}
 
 
 def _select(choices: tuple[tuple[str, str], ...], initial: str) -> dict[str, Any]:
@@ -66,44 +71,47 @@ def _input(block_id: str, label: str, element: dict[str, Any], hint: str = "",
 def create_view(channel: str, tz: str, kind: str = "choice", question: str = ""
                 ) -> dict[str, Any]:
     """The form for a new poll in ``channel``, empty but for the kind (and the question,
-    when the command gave one)."""
+    when the command gave one), in the language being written in."""
     radios = [_option(v, label) for v, label in ANONYMITY]
     asked: dict[str, Any] = {
         "type": "plain_text_input", "action_id": FIELD, "max_length": MAX_QUESTION,
-        "placeholder": plain("Where should we meet?")}
+        "placeholder": plain(_("Where should we meet?"))}
     if question:
         asked["initial_value"] = question[:MAX_QUESTION]
     blocks = [
-        _input("question", "Question or proposal", asked),
-        _input("options", "Options, one per line", {
+        _input("question", _("Question or proposal"), asked),
+        _input("options", _("Options, one per line"), {
             "type": "plain_text_input", "action_id": FIELD, "multiline": True},
-            hint="2 to 20 options of at most 80 characters. Leave empty for a proposal.",
+            hint=_("2 to 20 options of at most 80 characters. Leave empty for a proposal."),
             optional=True),
-        _input("kind", "How people vote", _select(KINDS, kind)),
-        _input("anonymity", "Anonymity", {"type": "radio_buttons", "action_id": FIELD,
-                                          "options": radios, "initial_option": radios[0]}),
-        _input("closes", "Closes", {
+        _input("kind", _("How people vote"), _select(KINDS, kind)),
+        _input("anonymity", _("Anonymity"), {"type": "radio_buttons", "action_id": FIELD,
+                                             "options": radios, "initial_option": radios[0]}),
+        _input("closes", _("Closes"), {
             "type": "plain_text_input", "action_id": FIELD,
-            "placeholder": plain("friday 17:00, 3d, or 2026-12-04 17:00")},
-            hint=f"In the channel's time zone ({tz}). Leave empty to close it by hand.",
+            "placeholder": plain(_("friday 17:00, 3d, or 2026-12-04 17:00"))},
+            hint=_("In the channel's time zone ({zone}). Leave empty to close it by hand."
+                   ).format(zone=tz),
             optional=True),
-        _input("remind", "Reminders before it closes", {
+        _input("remind", _("Reminders before it closes"), {
             "type": "plain_text_input", "action_id": FIELD, "max_length": 40,
             "placeholder": plain("24h, 1h")},
-            hint="A private reminder to each member who has not voted, this long before "
-                 "closing. Leave empty for the usual ones; write none for no reminders.",
+            hint=_("A private reminder to each member who has not voted, this long before "
+                   "closing. Leave empty for the usual ones; write none for no reminders."),
             optional=True),
-        _input("quorum", "Quorum", {
+        _input("quorum", _("Quorum"), {
             "type": "plain_text_input", "action_id": FIELD, "max_length": 10,
-            "placeholder": plain("8, or 50%")},
-            hint="Ballots needed for the result to count: a number, or a share of the "
-                 "channel's members. Leave empty for none.", optional=True),
-        _input("rule", "Decision rule", _select(RULES, "majority"),
-               hint="Parity and equal weight need the channel's groups.", optional=True),
+            "placeholder": plain(_("8, or 50%"))},
+            hint=_("Ballots needed for the result to count: a number, or a share of the "
+                   "channel's members. Leave empty for none."), optional=True),
+        _input("rule", _("Decision rule"), _select(RULES, "majority"),
+               hint=_("Parity and equal weight need the channel's groups."), optional=True),
     ]
     return {
         "type": "modal", "callback_id": CREATE_CALLBACK,
-        "title": plain("New poll"), "submit": plain("Start it"), "close": plain("Cancel"),
+        "title": plain(clip(_("New poll"), MODAL_TITLE_MAX)),
+        "submit": plain(clip(_("Start it"), MODAL_TITLE_MAX)),
+        "close": plain(clip(_("Cancel"), MODAL_TITLE_MAX)),
         "private_metadata": json.dumps({"channel": channel}), "blocks": blocks,
     }
 
@@ -139,7 +147,7 @@ def read_create(values: dict[str, Any], actor: Actor, space: SpaceRef) -> Create
 
 
 def field_for(message: str) -> str:
-    """The form field an error from the core is about."""
+    """The form field an error from the core is about (from its English words)."""
     lower = message.lower()
     if "quorum" in lower:
         return "quorum"
@@ -157,7 +165,8 @@ def field_for(message: str) -> str:
 
 
 async def check_create(core: Roundtable, cmd: CreatePoll) -> dict[str, str]:
-    """Errors by field (block id -> message); empty when the poll can be opened."""
+    """Errors by field (block id -> message), in the language being written in; empty when
+    the poll can be opened."""
     errors: dict[str, str] = {}
     if cmd.closes:
         try:
@@ -167,11 +176,24 @@ async def check_create(core: Roundtable, cmd: CreatePoll) -> dict[str, str]:
     try:
         check_options(PollKind(cmd.kind), cmd.options)
     except (BadInput, ValueError) as error:
-        errors["options"] = getattr(error, "message", "Choose how people vote.")
+        errors["options"] = getattr(error, "message", None) or _("Choose how people vote.")
     if errors:
         return errors
     try:
         await core.check_poll(cmd)
     except BadInput as error:
-        errors[field_for(error.message)] = error.message
+        errors[field_for(await _in_english(core, cmd, error))] = error.message
     return errors
+
+
+async def _in_english(core: Roundtable, cmd: CreatePoll, error: BadInput) -> str:
+    """The error's words in English, which ``field_for`` reads: the check is asked again in
+    English when the reader has another language (only when there is an error)."""
+    if current() == SOURCE:
+        return error.message
+    with speaking(SOURCE):
+        try:
+            await core.check_poll(cmd)
+        except BadInput as again:
+            return again.message
+    return error.message

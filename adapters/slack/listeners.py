@@ -5,7 +5,8 @@ Slack wants an answer within 3 seconds. Each listener calls ``ack()`` before any
 slow work (in production Bolt then answers at once and runs the rest as a task);
 only form submissions check their fields first, because the answer carries the
 field errors. Anything unexpected becomes a polite private message, and only the
-exception's type is logged.
+exception's type is logged. What a listener says itself (forms, notes) is in the person's
+language (``Context.language``); typed commands are read in it too (``Roundtable.read``).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from adapters.slack.translate import (
 )
 from bot.commands import CastVote, CreatePoll
 from bot.errors import BadInput, RoundtableError
-from bot.model import Actor, Poll, PollStatus
+from bot.i18n import N_, SOURCE, _, speaking
+from bot.model import Actor, Poll, PollStatus, SpaceRef
 from bot.polls.ballots import parse_ballot
 from bot.service import parse
 
@@ -41,13 +43,27 @@ log = logging.getLogger(__name__)
 COMMAND = "/roundtable"
 _FORM_VERBS = {"poll": "choice", "propose": "consent", "proposal": "consent"}
 _FORM_KINDS = frozenset({"choice", "multi", "ranked", "score", "dots"})
-CLOSED_FORM = "This poll has closed, so your vote was not counted. Close the form with Cancel."
-CANCELLED_FORM = ("This poll was cancelled, so your vote was not counted. Close the form with "
-                  "Cancel.")
-NO_SUCH_POLL = ("There is no such poll here: it may have been deleted, or the button is from "
-                "another workspace. Type /roundtable polls to see the open ones.")
-UNREADABLE_FORM = ("That form could not be read, so nothing was changed. Please open it again "
-                   "(type /roundtable, or press Vote on the poll) and send it once more.")
+#: Notes to the person (translated where shown, in their language).
+CLOSED_FORM = N_("This poll has closed, so your vote was not counted. Close the form with "
+                 "Cancel.")
+CANCELLED_FORM = N_("This poll was cancelled, so your vote was not counted. Close the form with "
+                    "Cancel.")
+NO_SUCH_POLL = N_("There is no such poll here: it may have been deleted, or the button is from "
+                  "another workspace. Type /roundtable polls to see the open ones.")
+UNREADABLE_FORM = N_("That form could not be read, so nothing was changed. Please open it again "
+                     "(type /roundtable, or press Vote on the poll) and send it once more.")
+ENDED_POLL = N_("That poll has ended or no longer exists. Type /roundtable polls to see the "
+                "open ones.")
+
+
+def _english_ballot_error(poll: Poll, choices: tuple[str, ...]) -> str | None:
+    """What is wrong with a ballot, in English (which ``vote_field`` reads)."""
+    with speaking(SOURCE):
+        try:
+            parse_ballot(poll.spec, choices, poll.ref)
+        except BadInput as error:
+            return error.message
+    return None
 
 
 class _UnreadableForm(Exception):
@@ -69,7 +85,7 @@ def _metadata(view: dict[str, Any]) -> dict[str, Any]:
     return meta
 
 
-def _form_wanted(text: str, words: list[str], team: str, user: str, channel: str,
+def _form_wanted(text: str, words: list[str], actor: Actor, where: SpaceRef,
                  ) -> tuple[str, str] | None:
     """The kind and question to open the new-poll form with, when the command asks for it:
     ``/roundtable`` alone, ``poll`` or ``propose`` alone, or a poll with no options."""
@@ -78,7 +94,8 @@ def _form_wanted(text: str, words: list[str], team: str, user: str, channel: str
     if words[0].lower() != "poll":
         return None
     try:
-        command = parse(text, Actor(PLATFORM, team, user), space(team, channel))
+        # Only to see the shape of the command: an error is not shown from here.
+        command = parse(text, actor, where)
     except RoundtableError:
         return None  # the command path answers with the core's own explanation
     if not isinstance(command, CreatePoll) or command.kind not in _FORM_KINDS:
@@ -136,20 +153,22 @@ class Listeners:
             if _is_direct(body, channel):
                 await self._private(team, user, channel, text or "help")
                 return
-            form = _form_wanted(text, words, team, user, channel)
+            where, bare = space(team, channel), self.ctx.bare(team, user)
+            form = _form_wanted(text, words, bare, where)
             if form is not None:
-                # First, before any lookup, while the trigger id is fresh (it lasts 3 seconds).
+                # First, before any Slack lookup, while the trigger id is fresh (it lasts 3
+                # seconds): the language is the person's choice (kept a minute) or a locale
+                # already looked up.
                 kind, question = form
-                where = space(team, channel)
-                await self.client.views_open(trigger_id=body["trigger_id"], view=create_view(
-                    channel, self.core.zone_of(where), kind, question))
+                with speaking(await self.ctx.language(bare)):
+                    view = create_view(channel, self.core.zone_of(where), kind, question)
+                await self.client.views_open(trigger_id=body["trigger_id"], view=view)
                 return
             actor = await self.ctx.actor(team, user, channel)
-            where = space(team, channel)
             if not await self.ctx.sync(actor, where):
                 return
             try:
-                command = parse(text, actor, where)
+                command = await self.core.read(text, actor, where)
             except RoundtableError as error:
                 await self.sender.perform([self.core.error_reply(actor, where, error)])
                 return
@@ -163,7 +182,7 @@ class Listeners:
         actor = await self.ctx.actor(team, user)
         where = space(team, channel)
         try:
-            command = parse(text, actor, where)
+            command = await self.core.read(text, actor, where)
         except RoundtableError as error:
             await self.sender.perform([self.core.error_reply(actor, where, error)])
             return
@@ -188,21 +207,23 @@ class Listeners:
             if poll is None or not poll.is_open:
                 # Where the person is: a click in the Home tab has no channel, and a note
                 # in the poll's channel would go unseen there (it reaches them by DM).
-                where = space(team, channel or user)
-                text = "That poll has ended or no longer exists. Type /roundtable polls to see " \
-                       "the open ones."
-                await self.sender.perform([self.core.error_reply(
-                    Actor(PLATFORM, team, user), where, BadInput(text))])
+                await self._say(team, user, channel, ENDED_POLL)
                 return
-            await self.client.views_open(trigger_id=body["trigger_id"],
-                                         view=vote_view(poll, poll.space.channel))
+            # No Slack lookup first: the trigger id lasts 3 seconds.
+            with speaking(await self.ctx.language(self.ctx.bare(team, user))):
+                view = vote_view(poll, poll.space.channel)
+            await self.client.views_open(trigger_id=body["trigger_id"], view=view)
 
         await self.ctx.guarded(team, user, channel, work)
 
-    async def _say(self, team: str, user: str, channel: str, text: str) -> None:
-        """A private note to the person where they are (by DM when there is no channel)."""
+    async def _say(self, team: str, user: str, channel: str, note: str) -> None:
+        """A private note to the person where they are (by DM when there is no channel), in
+        their language; ``note`` is one of the marked English notes above."""
+        actor = self.ctx.bare(team, user)
+        with speaking(await self.ctx.language(actor)):
+            error = BadInput(_(note))
         await self.sender.perform([self.core.error_reply(
-            Actor(PLATFORM, team, user), space(team, channel or user), BadInput(text))])
+            actor, space(team, channel or user), error)])
 
     async def _vote(self, team: str, user: str, poll_id: int, choices: tuple[str, ...],
                     channel: str = "") -> None:
@@ -218,7 +239,7 @@ class Listeners:
         """An option's button on a choice poll: a vote for that option."""
         await ack()
         team, user, channel = self._bare(body)
-        _, _, poll_id, number = action["action_id"].split(":")
+        poll_id, number = action["action_id"].split(":")[2:4]
         await self.ctx.guarded(team, user, channel,
                                lambda: self._vote(team, user, int(poll_id), (number,), channel))
 
@@ -249,8 +270,10 @@ class Listeners:
             return
         where = space(team, channel)
         try:
-            command = read_create(view["state"]["values"], Actor(PLATFORM, team, user), where)
-            errors = await check_create(self.core, command)
+            actor = self.ctx.bare(team, user)
+            command = read_create(view["state"]["values"], actor, where)
+            with speaking(await self.ctx.language(actor)):
+                errors = await check_create(self.core, command)
         except Exception as error:
             await ack()
             log.warning("Slack form failed with %s", type(error).__name__)
@@ -283,16 +306,22 @@ class Listeners:
             poll = await self._open_poll(team, int(meta.get("poll", 0)))
             values = view["state"]["values"]
             choices = read_vote(poll, values) if poll else ()
-            if poll is not None and not poll.is_open:
-                # Said in the form, which stays open: a message in the channel would be
-                # missed by someone voting from the Home tab.
-                raise BadInput(CANCELLED_FORM if poll.status is PollStatus.CANCELLED
-                               else CLOSED_FORM)
-            if poll is not None:
-                parse_ballot(poll.spec, choices, poll.ref)
+            language = await self.ctx.language(self.ctx.bare(team, user))
+            with speaking(language):
+                if poll is not None and not poll.is_open:
+                    # Said in the form, which stays open: a message in the channel would be
+                    # missed by someone voting from the Home tab.
+                    raise BadInput(_(CANCELLED_FORM) if poll.status is PollStatus.CANCELLED
+                                   else _(CLOSED_FORM))
+                if poll is not None:
+                    parse_ballot(poll.spec, choices, poll.ref)
         except BadInput as error:
+            # The field is found from the error's English words, whatever it is shown in.
+            english = error.message
+            if error.language != SOURCE and poll is not None and poll.is_open:
+                english = _english_ballot_error(poll, choices) or english
             await ack(response_action="errors",
-                      errors={vote_field(poll, values, error.message): error.message})
+                      errors={vote_field(poll, values, english): error.message})
             return
         except Exception as error:
             await ack()

@@ -3,7 +3,8 @@
 Choice polls get one button per option and multi polls get checkboxes and a
 send button; ranked, score, dots and proposals keep the card's **Vote** button,
 which opens a form (see ``ballots.py``). Action ids carry the poll's internal id,
-never anything about the voter.
+never anything about the voter. The controls' words are the space's (``everyone``): a poll
+message is public.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from adapters.slack.blocks import (
     BUTTON_MAX,
     Block,
     button,
+    everyone,
     fit,
     line_blocks,
     plain,
@@ -22,6 +24,7 @@ from adapters.slack.blocks import (
 )
 from adapters.text import clip
 from bot.cards import Card
+from bot.i18n import _
 from bot.model import Poll, PollKind
 
 #: Checkboxes take at most 10 options; longer lists use a multi-select (up to 100).
@@ -47,7 +50,8 @@ def vote_controls(poll: Poll) -> list[Block]:
     if spec.kind is PollKind.CHOICE and len(spec.options) <= MAX_ACTIONS:
         return [{"type": "actions", "block_id": f"rt-pick-{poll.id}", "elements": [
             button(f"{n}. {label}", f"pick:{poll.id}:{n}", str(n),
-                   spoken=f"Vote {label} on poll {poll.number}")
+                   spoken=everyone(lambda label=label: _("Vote {option} on poll {number}").format(
+                       option=label, number=poll.number)))
             for n, label in enumerate(spec.options, start=1)]}]
     if spec.kind is PollKind.MULTI:
         options = option_objects(spec.options)
@@ -57,18 +61,22 @@ def vote_controls(poll: Poll) -> list[Block]:
                      "options": options}
         else:
             ticks = {"type": "multi_static_select", "action_id": f"{ACTION_PREFIX}ticks:{poll.id}",
-                     "placeholder": plain("Options you support"), "options": options}
+                     "placeholder": plain(everyone(lambda: _("Options you support"))),
+                     "options": options}
             if spec.max_picks:
                 ticks["max_selected_items"] = spec.max_picks
         return [
             {"type": "actions", "block_id": ticks_block_id(poll.id), "elements": [ticks]},
             {"type": "actions", "block_id": f"rt-send-{poll.id}", "elements": [
-                button("Send my picks", f"multi:{poll.id}", str(poll.id), primary=True,
-                       spoken=f"Send my picks on poll {poll.number}: {spec.question}")]},
+                button(everyone(lambda: _("Send my picks")), f"multi:{poll.id}", str(poll.id),
+                       primary=True, spoken=everyone(
+                           lambda: _("Send my picks on poll {number}: {question}").format(
+                               number=poll.number, question=spec.question)))]},
         ]
     return [{"type": "actions", "block_id": f"rt-vote-{poll.id}", "elements": [
-        button("Vote", f"vote:{poll.id}", str(poll.id), primary=True,
-               spoken=f"Vote on poll {poll.number}: {spec.question}")]}]
+        button(everyone(lambda: _("Vote")), f"vote:{poll.id}", str(poll.id), primary=True,
+               spoken=everyone(lambda: _("Vote on poll {number}: {question}").format(
+                   number=poll.number, question=spec.question)))]}]
 
 
 def poll_blocks(card: Card, poll: Poll | None, tz: str, limit: int = 50) -> list[Block]:

@@ -7,8 +7,15 @@
   paced so a burst of 500 reminders is spread out, never dropped.
 - ``UpdatePost`` -> ``chat.update``, coalesced per message: only the latest card is
   sent, at most one edit a second, so 500 votes do not become 500 edits.
+- ``PrivateFile`` -> ``conversations.open`` with the person, then ``files_upload_v2``
+  into that direct message (never the channel), and an ephemeral note in the channel
+  saying where it is; if it cannot be sent, an ephemeral note saying so.
 
 429 answers are retried by the client (``client.RetryAfter``).
+
+Cards come from the core in their reader's language. The few words added here (voting
+buttons, the time token's wording, a note that something did not fit) are in the reader's
+language for a reply or a direct message, and in the space's for a public post.
 """
 
 from __future__ import annotations
@@ -27,8 +34,9 @@ from adapters.slack.blocks import Block, card_blocks, fallback_text
 from adapters.slack.directory import api_error
 from adapters.slack.poll_blocks import poll_blocks
 from adapters.slack.translate import PLATFORM, user_of_member
-from bot.cards import Card
-from bot.effects import DirectMessage, Effect, Post, Reply, UpdatePost
+from bot.cards import Card, Tone, message_card
+from bot.effects import DirectMessage, Effect, Post, PrivateFile, Reply, UpdatePost
+from bot.i18n import _, in_space, speaking
 from bot.model import SpaceRef
 from bot.polls.views import vote_poll_id
 from bot.service import Roundtable
@@ -55,6 +63,24 @@ NO_EPHEMERAL = frozenset({"channel_not_found", "not_in_channel", "user_not_in_ch
 #: Errors that mean a remembered message is gone: nothing left to edit.
 GONE = frozenset({"message_not_found", "channel_not_found", "cant_update_message",
                   "is_archived"})
+
+
+def file_not_sent_card() -> Card:
+    """When a file for someone could not be sent. Nothing is shared: an upload that was not
+    completed is never shown in any conversation."""
+    return message_card(
+        _("I could not send the file"),
+        _("Slack did not take the file just now, so nobody got it. Please ask again in a "
+          "minute. If it keeps failing, ask whoever runs Roundtable to check that the app may "
+          "send files (files:write and im:write)."), Tone.ERROR)
+
+
+def file_sent_card(filename: str) -> Card:
+    """Where a file sent to someone is."""
+    return message_card(
+        _("Sent: {name}").format(name=filename),
+        _("The file is in your direct messages with Roundtable. Only you can see it."),
+        Tone.SUCCESS)
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -108,14 +134,21 @@ class Sender:
     def update_interval(self, seconds: float) -> None:
         self.editor.interval = seconds
 
-    async def blocks(self, card: Card, space: SpaceRef | None) -> tuple[str, list[Block]]:
-        """A card's fallback text and blocks; poll cards get their voting controls."""
+    async def blocks(self, card: Card, space: SpaceRef | None, language: str | None = None
+                     ) -> tuple[str, list[Block]]:
+        """A card's fallback text and blocks; poll cards get their voting controls.
+
+        What this adds to the card is worded in ``language`` (the one reader's), or for
+        everyone in the space when it is None (a public post).
+        """
         tz = self.core.zone_of(space) if space else self.core.settings.timezone
+        languages = (language,) if language else self.core.settings.space_languages
         poll_id = vote_poll_id(card)
-        if poll_id is not None:
-            poll = await self.store.get_poll(poll_id)
-            return fallback_text(card, tz), poll_blocks(card, poll, tz)
-        return fallback_text(card, tz), card_blocks(card, tz)
+        poll = await self.store.get_poll(poll_id) if poll_id is not None else None
+        with in_space(languages), speaking(languages[0]):
+            if poll_id is not None:
+                return fallback_text(card, tz), poll_blocks(card, poll, tz)
+            return fallback_text(card, tz), card_blocks(card, tz)
 
     async def perform(self, effects: Sequence[Effect], wait: bool = True) -> None:
         """Perform effects in order. Edits are queued; with ``wait``, awaited too.
@@ -145,6 +178,8 @@ class Sender:
                 if effect.after in failed and effect.if_not_posted is not None:
                     effect = Reply(effect.to, effect.space, effect.if_not_posted)
                 await self.reply(effect)
+            elif isinstance(effect, PrivateFile):
+                await self.private_file(effect)
             elif isinstance(effect, UpdatePost):
                 future = self.update(effect)
                 if wait:
@@ -168,7 +203,8 @@ class Sender:
 
     async def reply(self, effect: Reply) -> None:
         """A private answer in the channel; by DM when the bot cannot answer there."""
-        text, blocks = await self.blocks(effect.card, effect.space)
+        text, blocks = await self.blocks(effect.card, effect.space,
+                                         await self.core.language_for(effect.to))
         try:
             await self.client.chat_postEphemeral(channel=effect.space.channel,
                                                  user=effect.to.user_id, text=text, blocks=blocks)
@@ -178,6 +214,29 @@ class Sender:
             await self.client.chat_postMessage(channel=effect.to.user_id, text=text,
                                                blocks=blocks)
 
+    async def private_file(self, effect: PrivateFile) -> None:
+        """Upload a file into the person's direct message with the bot, never the channel,
+        then tell them in the channel where it is. A failure is told to them, not raised:
+        nothing was shared, and they can ask again."""
+        tz, language = self.core.zone_of(effect.space), await self.core.language_for(effect.to)
+        try:
+            opened = await self.client.conversations_open(users=effect.to.user_id)
+            with speaking(language):
+                comment = fallback_text(effect.card, tz)
+            await self.client.files_upload_v2(
+                channel=str(opened["channel"]["id"]), filename=effect.filename,
+                title=effect.filename, content=effect.content, initial_comment=comment)
+        except Exception as error:
+            # The error code only: never who asked, the file's name or its contents.
+            log.warning("a private file could not be sent (%s)", api_error(error))
+            with speaking(language):
+                card = file_not_sent_card()
+            await self.reply(Reply(effect.to, effect.space, card))
+            return
+        with speaking(language):
+            card = file_sent_card(effect.filename)
+        await self.reply(Reply(effect.to, effect.space, card))
+
     async def direct(self, effects: Sequence[DirectMessage]) -> None:
         """Private messages, paced. People who refused DMs lately are skipped; a new refusal
         is recorded (``store.mark_unreachable``) and does not fail the job."""
@@ -185,6 +244,7 @@ class Sender:
         failures: list[BaseException] = []
         now = self.core.clock.now()
         refused = await self.store.unreachable_since({e.member for e in effects})
+        languages = await self._languages({e.member for e in effects})
 
         async def one(effect: DirectMessage) -> None:
             since = refused.get(effect.member)
@@ -194,7 +254,7 @@ class Sender:
             async with gate:
                 await self.pacer.wait()
                 try:
-                    await self._dm(effect)
+                    await self._dm(effect, languages.get(effect.member))
                 except Exception as error:
                     # Any failure (a Slack error or a dropped connection) waits for the rest:
                     # raising at once would fail the job while DMs were still being sent.
@@ -216,8 +276,18 @@ class Sender:
                         len(failures), api_error(failures[0]))
             raise failures[0]
 
-    async def _dm(self, effect: DirectMessage) -> None:
-        text, blocks = await self.blocks(effect.card, None)
+    async def _languages(self, members: set[str]) -> dict[str, str]:
+        """Each reader's language, in one read; none (the space's) if it cannot be read."""
+        try:
+            return await self.core.languages_of(members)
+        except Exception as error:
+            # Only what went wrong: a message's words must never wait on its language.
+            log.warning("the readers' languages could not be read (%s)", type(error).__name__)
+            return {}
+
+    async def _dm(self, effect: DirectMessage, language: str | None) -> None:
+        text, blocks = await self.blocks(effect.card, None,
+                                         language or self.core.settings.language)
         await self.client.chat_postMessage(channel=user_of_member(effect.member), text=text,
                                            blocks=blocks, unfurl_links=False)
 

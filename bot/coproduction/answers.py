@@ -26,6 +26,7 @@ from bot.context import Core
 from bot.counting.rules import waiting_words
 from bot.effects import Effect, Post, Reply
 from bot.errors import BadInput, NotAllowed, NotFound
+from bot.i18n import _, ngettext, public, space_languages, speaking
 from bot.model import (
     MAX_REASON_LENGTH,
     Actor,
@@ -75,51 +76,61 @@ def answer(outcome: Outcome, which: str | None, text: str, ref: str) -> tuple[Ou
     """
     text = clean_text(text)
     if not text:
-        raise BadInput(f'Write your answer in quotes: respond {ref} 1 "what we changed"')
+        raise BadInput(_('Write your answer in quotes: respond {ref} 1 "what we '
+                         'changed"').format(ref=ref))
     if len(text) > MAX_REASON_LENGTH:
-        raise BadInput(f"Please keep your answer to {MAX_REASON_LENGTH} characters; it has "
-                       f"{len(text)}.")
+        raise BadInput(_("Please keep your answer to {most} characters; it has "
+                         "{length}.").format(most=MAX_REASON_LENGTH, length=len(text)))
     total = len(outcome.reasons)
     if total == 0:
-        raise BadInput(f"Nobody gave a reason with a block or a disagreement on {ref}, so "
-                       "there is nothing to answer.")
+        raise BadInput(_("Nobody gave a reason with a block or a disagreement on {ref}, so "
+                         "there is nothing to answer.").format(ref=ref))
     open_numbers = unanswered(outcome)
     if which is None:
         if len(open_numbers) != 1:
-            left = ", ".join(str(n) for n in open_numbers) or "none"
-            raise BadInput(f"{ref} has {total} reasons (still unanswered: {left}). Say which "
-                           f'you are answering: respond {ref} 1 "what we changed", or all.')
+            left = ", ".join(str(n) for n in open_numbers) or _("none")
+            raise BadInput(ngettext(
+                "{ref} has {total} reason (still unanswered: {left}). Say which you are "
+                'answering: respond {ref} 1 "what we changed", or all.',
+                "{ref} has {total} reasons (still unanswered: {left}). Say which you are "
+                'answering: respond {ref} 1 "what we changed", or all.', total).format(
+                    ref=ref, total=total, left=left))
         chosen = open_numbers
     elif which.lower() == "all":
         if not open_numbers:
-            raise BadInput(f"Every reason on {ref} already has an answer.")
+            raise BadInput(_("Every reason on {ref} already has an answer.").format(ref=ref))
         chosen = open_numbers
     else:
         number = int(which) if which.isdigit() else 0
         if not 1 <= number <= total:
-            raise BadInput(f"{ref} has reasons 1 to {total}; type results {ref} to read them.")
+            raise BadInput(_("{ref} has reasons 1 to {total}; type results {ref} to read "
+                             "them.").format(ref=ref, total=total))
         if number not in open_numbers:
-            raise BadInput(f"Reason {number} on {ref} already has an answer. Answers are kept "
-                           "as given, so the log shows what was said.")
+            raise BadInput(_("Reason {number} on {ref} already has an answer. Answers are kept "
+                             "as given, so the log shows what was said.").format(number=number,
+                                                                                 ref=ref))
         chosen = [number]
     responses = tuple(sorted(outcome.responses + tuple((n, text) for n in chosen)))
     left = total - len(responses)
     changed = replace(outcome, responses=responses)
     if outcome.pending is not None:
-        if left == 0:
-            changed = replace(changed, summary=outcome.pending.summary,
-                              reason=f"{outcome.pending.reason} Every reason has been answered.",
-                              passed=outcome.pending.passed, awaiting=0, pending=None)
-        else:
-            changed = replace(changed, awaiting=left,
-                              reason=f"{waiting_words(left)} {outcome.pending.reason}")
+        # Kept in the decision log for everyone: written in the space's language.
+        with speaking(space_languages()[0]):
+            if left == 0:
+                done = _("Every reason has been answered.")
+                changed = replace(changed, summary=outcome.pending.summary,
+                                  reason=f"{outcome.pending.reason} {done}",
+                                  passed=outcome.pending.passed, awaiting=0, pending=None)
+            else:
+                changed = replace(changed, awaiting=left,
+                                  reason=f"{waiting_words(left)} {outcome.pending.reason}")
     return changed, chosen
 
 
 def _parse_respond(args: list[str], actor: Actor, space: SpaceRef) -> c.Command:
     if len(args) < 2:
-        raise BadInput('Say which proposal and your answer: respond #3 1 "what we changed" '
-                       "(1 is the reason's number in the outcome).")
+        raise BadInput(_('Say which proposal and your answer: respond #3 1 "what we changed" '
+                         "(1 is the reason's number in the outcome)."))
     number = ref_number(args[0], "respond")
     which = None
     if len(args) > 2 and (args[1].isdigit() or args[1].lower() == "all"):
@@ -129,8 +140,8 @@ def _parse_respond(args: list[str], actor: Actor, space: SpaceRef) -> c.Command:
 
 def _parse_follow_up(args: list[str], actor: Actor, space: SpaceRef) -> c.Command:
     if len(args) < 2:
-        raise BadInput('Say which decision and what was done: follow-up #3 "We booked the '
-                       'room for Thursdays"')
+        raise BadInput(_('Say which decision and what was done: follow-up #3 "We booked the '
+                         'room for Thursdays"'))
     return c.FollowUp(actor, space, poll=ref_number(args[0], "follow-up"),
                       text=" ".join(args[1:]))
 
@@ -156,18 +167,23 @@ class AnswerCommands:
         poll = await self.store.find_poll(cmd.space, cmd.poll)
         ref = f"#{cmd.poll}"
         if poll is None or poll.status is not PollStatus.CLOSED:
-            why = "was cancelled" if poll is not None and poll.status is PollStatus.CANCELLED \
-                else "is not a decision yet"
-            raise BadInput(f"{ref} {why}, so there is nothing to follow up. Type decisions "
-                           "to see the decisions made here.")
+            if poll is not None and poll.status is PollStatus.CANCELLED:
+                why = _("{ref} was cancelled, so there is nothing to follow up.")
+            else:
+                why = _("{ref} is not a decision yet, so there is nothing to follow up.")
+            see = _("Type decisions to see the decisions made here.")
+            raise BadInput(f"{why.format(ref=ref)} {see}")
         if not await self.core.may_manage(cmd.actor, cmd.space, poll):
-            raise NotAllowed(f"Only the person who started {ref} or a facilitator can record "
-                             "what happened after it. You can say it in the channel.")
+            raise NotAllowed(_("Only the person who started {ref} or a facilitator can record "
+                               "what happened after it. You can say it in the channel.").format(
+                                   ref=ref))
         text = clean_text(cmd.text)
         if not text:
-            raise BadInput(f'Write what was done, in quotes: follow-up {ref} "We booked the room"')
+            raise BadInput(_('Write what was done, in quotes: follow-up {ref} "We booked the '
+                             'room"').format(ref=ref))
         if len(text) > MAX_REASON_LENGTH:
-            raise BadInput(f"Please keep it to {MAX_REASON_LENGTH} letters; it has {len(text)}.")
+            raise BadInput(_("Please keep it to {most} letters; it has {length}.").format(
+                most=MAX_REASON_LENGTH, length=len(text)))
         day = self.core.clock.now().date().isoformat()
         numbers: list[int] = []
 
@@ -181,16 +197,16 @@ class AnswerCommands:
 
         if await self.store.update_outcome(cmd.space, poll.number, change,
                                            jobs=announcement) is None:
-            raise BadInput(f"{ref} is still being counted. Please try again in a moment.")
+            raise BadInput(_still_counting(ref))
         key = follow_up_key(poll, numbers[-1])
         return [
             Reply(cmd.actor, cmd.space, message_card(
-                "Thank you: it is in the decision log",
-                f"It is posted in the channel and kept with {ref}. Anyone can read it with: "
-                f"decisions {ref}", Tone.SUCCESS),
+                _("Thank you: it is in the decision log"),
+                _("It is posted in the channel and kept with {ref}. Anyone can read it with: "
+                  "decisions {ref}").format(ref=ref), Tone.SUCCESS),
                 after=key, if_not_posted=answer_not_posted_yet(
                     ref, "follow-up", creator=cmd.actor.key == poll.creator)),
-            Post(cmd.space, follow_up_card(poll, day, text), key=key),
+            Post(cmd.space, public(lambda: follow_up_card(poll, day, text)), key=key),
         ]
 
     async def respond(self, cmd: c.Respond) -> list[Effect]:
@@ -198,18 +214,21 @@ class AnswerCommands:
         poll = await self.store.find_poll(cmd.space, cmd.poll)
         ref = f"#{cmd.poll}"
         if poll is None:
-            raise NotFound(f"There is no proposal {ref} here. Type decisions to see past ones.")
+            raise NotFound(_("There is no proposal {ref} here. Type decisions to see past "
+                             "ones.").format(ref=ref))
         if poll.spec.kind is not PollKind.CONSENT:
-            raise BadInput(f"{ref} is a poll, not a proposal: only proposals have reasons to "
-                           "answer.")
+            raise BadInput(_("{ref} is a poll, not a proposal: only proposals have reasons to "
+                             "answer.").format(ref=ref))
         if cmd.actor.key != poll.creator:
-            raise NotAllowed(f"Only the person who proposed {ref} can answer its reasons. You "
-                             "can add your view in the channel.")
+            raise NotAllowed(_("Only the person who proposed {ref} can answer its reasons. You "
+                               "can add your view in the channel.").format(ref=ref))
         if poll.status is PollStatus.CANCELLED:
-            raise BadInput(f"{ref} was cancelled, so it has no reasons to answer.")
+            raise BadInput(_("{ref} was cancelled, so it has no reasons to answer.").format(
+                ref=ref))
         if poll.status is not PollStatus.CLOSED:
-            raise BadInput(f"Reasons on {ref} are answered once it has closed: until then they "
-                           "stay hidden. Its outcome will list them, numbered.")
+            raise BadInput(_("Reasons on {ref} are answered once it has closed: until then "
+                             "they stay hidden. Its outcome will list them, numbered.").format(
+                                 ref=ref))
         seen: list[tuple[Outcome, Outcome, list[int]]] = []
 
         def change(outcome: Outcome) -> Outcome:
@@ -227,19 +246,28 @@ class AnswerCommands:
         decision = await self.store.update_outcome(cmd.space, poll.number, change,
                                                    jobs=announcement)
         if decision is None:
-            raise BadInput(f"{ref} is still being counted. Please try again in a moment.")
-        before, _, numbers = seen[-1]
+            raise BadInput(_still_counting(ref))
+        before, _after, numbers = seen[-1]
         await self.core.contribute(cmd.space, cmd.actor, ContributionKind.RESPONSE)
         after = decision.outcome
-        left = f" {after.awaiting} still to answer." if after.awaiting else ""
+        text = _("It is posted in the channel and kept in the decision log with the reason, "
+                 "without names.")
+        if after.awaiting:
+            text += " " + ngettext("{count} still to answer.", "{count} still to answer.",
+                                   after.awaiting).format(count=after.awaiting)
         key = answer_key(poll, numbers)
         effects: list[Effect] = [
             Reply(cmd.actor, cmd.space, message_card(
-                "Your answer is recorded", f"It is posted in the channel and kept in the "
-                f"decision log with the reason, without names.{left}", Tone.SUCCESS),
+                _("Your answer is recorded"), text, Tone.SUCCESS),
                 after=key, if_not_posted=answer_not_posted_yet(ref)),
-            Post(cmd.space, answers_card(poll, after, numbers), key=key),
+            Post(cmd.space, public(lambda: answers_card(poll, after, numbers)), key=key),
         ]
         if before.awaiting and not after.awaiting:
-            effects.append(Post(cmd.space, final_card(poll, after), key=final_key(poll)))
+            effects.append(Post(cmd.space, public(lambda: final_card(poll, after)),
+                                key=final_key(poll)))
         return effects
+
+
+def _still_counting(ref: str) -> str:
+    """The answer while a decision's count is still being written."""
+    return _("{ref} is still being counted. Please try again in a moment.").format(ref=ref)

@@ -16,25 +16,28 @@ from bot import commands as c
 from bot.context import Core
 from bot.effects import Effect
 from bot.errors import NotAllowed
+from bot.i18n import N_, _
 
-#: The answer to a command sent in a private conversation that works only in a channel.
-NOT_PRIVATE = ("That works in a channel where Roundtable has been added: type it there. In a "
-               "private message you can use help, timezone, nudges, payments, my-data and "
-               "forget-me.")
+#: The answer to a command sent in a private conversation that works only in a channel
+#: (shown with ``_(NOT_PRIVATE)``, in the reader's language).
+NOT_PRIVATE = N_("That works in a channel where Roundtable has been added: type it there. In a "
+                 "private message you can use help, timezone, nudges, payments, my-data and "
+                 "forget-me.")
 
 
 def not_a_member(command: c.Command) -> NotAllowed:
     """The polite refusal for someone the platform has not reported in the channel."""
-    after = "Ask to be added to the channel first, then try again. Nothing was recorded."
+    after = _("Ask to be added to the channel first, then try again. Nothing was recorded.")
     if isinstance(command, c.CastVote):
-        return NotAllowed("You can only vote in polls of channels you are a member of. "
-                          f"Poll #{command.poll} belongs to a channel you are not in. {after}")
-    if isinstance(command, c.AddIdea):
-        return NotAllowed("You can only add ideas in channels you are a member of. " + after)
-    if isinstance(command, c.CreatePoll | c.IdeasToPoll | c.StartIdeas):
-        return NotAllowed("You can only start a poll in a channel you are a member of. "
-                          + after)
-    return NotAllowed("Only members of this channel can do that here. " + after)
+        why = _("You can only vote in polls of channels you are a member of. Poll #{number} "
+                "belongs to a channel you are not in.").format(number=command.poll)
+    elif isinstance(command, c.AddIdea):
+        why = _("You can only add ideas in channels you are a member of.")
+    elif isinstance(command, c.CreatePoll | c.IdeasToPoll | c.StartIdeas):
+        why = _("You can only start a poll in a channel you are a member of.")
+    else:
+        why = _("Only members of this channel can do that here.")
+    return NotAllowed(f"{why} {after}")
 
 
 class MembershipCommands:

@@ -1,5 +1,5 @@
 """The co-production wing as the core's registry sees it: groups, facilitators, ideas
-rounds, answers to reasons and who is a member."""
+rounds, answers to reasons, new rounds of a proposal (``amend``) and who is a member."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from bot import commands as c
 from bot.context import Core
-from bot.coproduction import answers, facilitators, groups, ideas
+from bot.coproduction import answers, facilitators, groups, ideas, rounds
 from bot.coproduction.membership import MembershipCommands
 from bot.registry import Handler, Wing
 
@@ -17,6 +17,7 @@ def _handlers(core: Core) -> Mapping[type, Handler]:
         **groups.GroupCommands(core).handlers(),
         **facilitators.FacilitatorCommands(core).handlers(),
         **answers.AnswerCommands(core).handlers(),
+        **rounds.RoundCommands(core).handlers(),
         **ideas.IdeaCommands(core).handlers(),
         **MembershipCommands(core).handlers(),
     }
@@ -25,10 +26,11 @@ def _handlers(core: Core) -> Mapping[type, Handler]:
 WING = Wing(
     "coproduction",
     handlers=_handlers,
-    parsers={**groups.PARSERS, **facilitators.PARSERS, **answers.PARSERS, **ideas.PARSERS},
+    parsers={**groups.PARSERS, **facilitators.PARSERS, **answers.PARSERS, **ideas.PARSERS,
+             **rounds.PARSERS},
     # The adapters' reports of who is there come from the platform, for anyone.
     open_to_all=(c.MembersSeen, c.MembersLeft, c.MembersNow),
     # A role change of someone not a member is dropped without a word.
     quiet=(c.RolesSeen,),
-    contributions=(c.StartIdeas, c.AddIdea, c.Respond, c.FollowUp),
+    contributions=(c.StartIdeas, c.AddIdea, c.Respond, c.FollowUp, c.Amend),
 )

@@ -1,5 +1,10 @@
 """What every counting method shares: the ``Count`` result, checks of options and
-ballots, the tie-break order, and the words of a count."""
+ballots, the tie-break order, and the words of a count.
+
+The words are written in the reader's language (``bot.i18n``) when the count is made.
+Checks of options and ballots raise ``ValueError`` in English: they guard against bugs
+upstream (``bot.polls`` has told the person what to fix long before a count).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.i18n import N_, _, ngettext, pgettext
 from bot.model import MAX_OPTIONS, MIN_OPTIONS
 
-NO_VOTES = "No votes were cast."
+NO_VOTES = N_("No votes were cast.")
+#: Welsh writes "ac", not "a", for "and" before a vowel ("Parc ac Afon").
+_VOWELS = frozenset("aeiouwyâêîôûŵŷáéíóúẃýàèìòùẁỳäëïöüẅÿ")
 
 # Types whose values can be used as option indices without conversion; checked with a set
 # operation so the common case stays out of slow per-element Python code.
@@ -24,7 +32,7 @@ class Count:
         order: Every option index, best first, after tie-breaks.
         tied: Options tied for first place before the tie-break, sorted by index; empty when
             there was a clear winner.
-        story: Short plain-English lines explaining the count.
+        story: Short plain lines explaining the count, in the language it was counted in.
         ballots: Number of non-empty ballots counted.
     """
 
@@ -130,13 +138,61 @@ def tiebreak_sequence(rank: Sequence[int]) -> tuple[int, ...]:
 
 def no_votes(n: int, rank: Sequence[int]) -> Count:
     """Return the count for a poll that received no ballots."""
-    return Count((0,) * n, tiebreak_sequence(rank), (), (NO_VOTES,), 0)
+    return Count((0,) * n, tiebreak_sequence(rank), (), (_(NO_VOTES),), 0)
 
 
-def amount_of(amount: float, singular: str, plural: str | None = None) -> str:
-    """Return e.g. ``"1 vote"`` or ``"3 votes"``."""
-    word = singular if amount == 1 else (plural or singular + "s")
-    return f"{whole_figure(amount)} {word}"
+def plural_count(amount: float) -> int:
+    """The number that picks a message's plural form for ``amount``: the amount itself when
+    it is whole; a fraction ("2.5 votes") takes the form 5 takes, as in English and Welsh
+    (Unicode CLDR: decimals are "other" in Welsh)."""
+    number = float(amount)
+    return int(number) if number.is_integer() else 5
+
+
+#: A figure with what it counts, by the unit an ``Outcome`` names (``outcome.UNITS``,
+#: ``weighted.UNITS``; not "place", shown as an ordinal by ``bot.polls.views``).
+_FIGURES = {
+    "votes": lambda n: ngettext("{n} vote", "{n} votes", n),
+    "supporters": lambda n: ngettext("{n} supporter", "{n} supporters", n),
+    "approvals": lambda n: ngettext("{n} approval", "{n} approvals", n),
+    "points": lambda n: ngettext("{n} point", "{n} points", n),
+    "dots": lambda n: ngettext("{n} dot", "{n} dots", n),
+    "ideas": lambda n: ngettext("{n} idea", "{n} ideas", n),
+    "votes in the last round they were in": lambda n: ngettext(
+        "{n} vote in the last round they were in", "{n} votes in the last round they were in", n),
+    # A weighted total is a measure (mostly with a fraction in it): plural in English even
+    # when it is 1, as it has always been; Welsh has its own forms.
+    "weighted votes": lambda n: ngettext("{n} weighted votes", "{n} weighted votes", n),
+    "weighted supporters": lambda n: ngettext("{n} weighted supporters",
+                                              "{n} weighted supporters", n),
+    "weighted points": lambda n: ngettext("{n} weighted points", "{n} weighted points", n),
+    "weighted dots": lambda n: ngettext("{n} weighted dots", "{n} weighted dots", n),
+}
+
+
+def figure_words(unit: str, amount: float) -> str:
+    """A figure and what it counts, in the reader's language: ``"1 vote"``, ``"12 points"``,
+    ``"2.5 weighted votes"``; Welsh ``"1 bleidlais"``, ``"12 pwynt"``.
+
+    ``unit`` is one of the units an ``Outcome`` names (``Outcome.unit``), except "place".
+    """
+    return _FIGURES[unit](plural_count(amount)).format(n=whole_figure(amount))
+
+
+def ballots_counted(counted: int) -> str:
+    """"1 ballot counted." / "3 ballots counted."."""
+    return ngettext("{n} ballot counted.", "{n} ballots counted.", counted).format(n=counted)
+
+
+def wins_with(name: str, unit: str, amount: float) -> str:
+    """"Park wins with 3 votes."."""
+    return _("{name} wins with {figure}.").format(name=name, figure=figure_words(unit, amount))
+
+
+def tie_with(names: str, unit: str, amount: float, first: str) -> str:
+    """"Park and Pier tie with 3 votes each; the tie-break order puts Pier first."."""
+    return _("{names} tie with {figure} each; the tie-break order puts {first} first.").format(
+        names=names, figure=figure_words(unit, amount), first=first)
 
 
 def whole_figure(amount: float) -> str:
@@ -148,10 +204,19 @@ def whole_figure(amount: float) -> str:
 
 def option_names(labels: Sequence[str], options: Iterable[int]) -> str:
     """Join option labels as ``"A"``, ``"A and B"`` or ``"A, B and C"``."""
-    names = [labels[i] for i in options]
+    return join_names([labels[i] for i in options])
+
+
+def join_names(names: Sequence[str]) -> str:
+    """Join names as ``"A"``, ``"A and B"`` or ``"A, B and C"``, in the reader's language."""
     if len(names) <= 1:
         return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
+    last = names[-1]
+    if last[:1].lower() in _VOWELS:
+        words = pgettext("the last name starts with a vowel", "{names} and {last}")
+    else:
+        words = _("{names} and {last}")
+    return words.format(names=", ".join(names[:-1]), last=last)
 
 
 def finish_simple(
@@ -159,29 +224,30 @@ def finish_simple(
     totals: list[int],
     counted: int,
     rank: Sequence[int],
-    unit: tuple[str, str],
+    unit: str,
     heading: str,
     extra: tuple[str, ...] = (),
 ) -> Count:
-    """Build the Count for a method where the highest total wins."""
+    """Build the Count for a method where the highest total wins.
+
+    ``unit`` names what the totals count (see ``figure_words``); ``heading`` is the line
+    that lists them, with a ``{listing}`` placeholder ("Votes: {listing}.").
+    """
     n = len(labels)
     if counted == 0:
         return no_votes(n, rank)
     order = by_total(totals, rank)
     listing = ", ".join(f"{labels[i]} {whole_figure(totals[i])}" for i in order)
-    lines = [f"{amount_of(counted, 'ballot')} counted.", f"{heading}: {listing}.", *extra]
+    lines = [ballots_counted(counted), heading.format(listing=listing), *extra]
     top = totals[order[0]]
     tied: tuple[int, ...] = ()
     if top <= 0:
-        lines.append("No option got any support.")
+        lines.append(_("No option got any support."))
     else:
         leaders = [i for i in order if totals[i] == top]
         if len(leaders) > 1:
             tied = tuple(sorted(leaders))
-            lines.append(
-                f"{option_names(labels, leaders)} tie with {amount_of(top, *unit)} each; "
-                f"the tie-break order puts {labels[order[0]]} first."
-            )
+            lines.append(tie_with(option_names(labels, leaders), unit, top, labels[order[0]]))
         else:
-            lines.append(f"{labels[order[0]]} wins with {amount_of(top, *unit)}.")
+            lines.append(wins_with(labels[order[0]], unit, top))
     return Count(tuple(totals), order, tied, tuple(lines), counted)

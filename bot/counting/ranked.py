@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from bot.counting.common import (
     Count,
-    amount_of,
+    ballots_counted,
     check_labels,
     finish_simple,
     group_rankings,
@@ -20,8 +20,9 @@ from bot.counting.common import (
     option_names,
     tiebreak_rank,
 )
+from bot.i18n import _, ngettext
 
-__all__ = ["count_borda", "count_irv", "count_schulze"]
+__all__ = ["count_borda", "count_irv", "count_schulze", "count_schulze_places"]
 
 # Pairwise tallies are keyed by (prefix bitmask << _KEY_SHIFT) | option; 5 bits hold any
 # option index up to MAX_OPTIONS (20).
@@ -60,7 +61,7 @@ def count_borda(
         for option in ranking:
             totals[option] += points * weight
             points -= 1
-    return finish_simple(labels, totals, counted, rank, ("point", "points"), "Borda points")
+    return finish_simple(labels, totals, counted, rank, "points", _("Borda points: {listing}."))
 
 
 def count_schulze(
@@ -68,6 +69,15 @@ def count_schulze(
     ballots: Iterable[Sequence[int]],
     tiebreak: Sequence[int] | None = None,
 ) -> Count:
+    """Count ranked ballots by the Schulze method; see ``count_schulze_places``."""
+    return count_schulze_places(labels, ballots, tiebreak)[0]
+
+
+def count_schulze_places(
+    labels: Sequence[str],
+    ballots: Iterable[Sequence[int]],
+    tiebreak: Sequence[int] | None = None,
+) -> tuple[Count, tuple[int, ...]]:
     """Count ranked ballots by the Schulze method (widest paths, winning votes).
 
     A ranked option is preferred to every unranked one; unranked options are tied with each
@@ -80,8 +90,12 @@ def count_schulze(
             ranking cannot separate; None means option order.
 
     Returns:
-        The count; ``totals`` holds the number of other options each option beats head to
-        head, and ``tied`` the potential Schulze winners when there is more than one.
+        The count, and for each option the best place the tie-break could have given it
+        (1 is first). In the count, ``totals`` holds the number of other options each
+        option beats head to head, and ``tied`` the potential Schulze winners when there
+        is more than one. An option's best place is its position in ``order``, unless the
+        tie-break put options it was tied with first: then it is the first of their
+        positions. So the potential winners are exactly the options whose best place is 1.
 
     Raises:
         ValueError: If a ranking names an option twice or out of range, or the labels or the
@@ -91,7 +105,8 @@ def count_schulze(
     rank = tiebreak_rank(tiebreak, n)
     grouped, counted = group_rankings(ballots, n)
     if not counted:
-        return no_votes(n, rank)
+        # Nothing beats anything: the tie-break could have put any option first.
+        return no_votes(n, rank), (1,) * n
 
     d = _pairwise(grouped, n)
     p = _strongest_paths(d)
@@ -102,29 +117,34 @@ def count_schulze(
 
     winner = order[0]
     name = labels[winner]
-    lines = [f"{amount_of(counted, 'ballot')} counted."]
+    lines = [ballots_counted(counted)]
     for other in order[1:]:
         ours, theirs = d[winner][other], d[other][winner]
         if ours > theirs:
-            lines.append(f"{name} beats {labels[other]} {ours} to {theirs}.")
+            line = _("{winner} beats {loser} {more} to {fewer}.").format(
+                winner=name, loser=labels[other], more=ours, fewer=theirs)
         elif ours < theirs:
-            lines.append(f"{labels[other]} beats {name} {theirs} to {ours}.")
+            line = _("{winner} beats {loser} {more} to {fewer}.").format(
+                winner=labels[other], loser=name, more=theirs, fewer=ours)
         else:
-            lines.append(f"{name} and {labels[other]} tie {ours} to {theirs}.")
+            line = _("{first} and {second} tie {votes} to {same}.").format(
+                first=name, second=labels[other], votes=ours, same=theirs)
+        lines.append(line)
     if wins[winner] == n - 1:
-        lines.append(f"{name} wins: more people put it above each other option.")
+        lines.append(_("{name} wins: more people put it above each other option.").format(
+            name=name))
     elif tied:
         leaders = [x for x in order if x in tied]
-        lines.append(
+        lines.append(_(
             "No option beat every other one. Counting the chains of wins between them, "
-            f"{option_names(labels, leaders)} tie for first, and the draw puts {name} first."
-        )
+            "{names} tie for first, and the draw puts {name} first."
+        ).format(names=option_names(labels, leaders), name=name))
     else:
-        lines.append(
+        lines.append(_(
             "No option beat every other one. Counting the chains of wins between them, "
-            f"{name} comes first."
-        )
-    return Count(tuple(wins), order, tied, tuple(lines), counted)
+            "{name} comes first."
+        ).format(name=name))
+    return Count(tuple(wins), order, tied, tuple(lines), counted), _places(p, order)
 
 
 def count_irv(
@@ -175,27 +195,27 @@ def count_irv(
     eliminated: list[int] = []
     totals = [0] * n
     tied: tuple[int, ...] = ()
-    lines = [f"{amount_of(counted, 'ballot')} counted."]
+    lines = [ballots_counted(counted)]
 
     while True:
         history.append(votes[:])
         alive = sorted((i for i in range(n) if continuing[i]), key=lambda i: (-votes[i], rank[i]))
         total = sum(votes[i] for i in alive)
         tally = ", ".join(f"{labels[i]} {votes[i]}" for i in alive if votes[i])
-        heading = f"Round {len(history)}: {tally}."
+        heading = _("Round {round}: {tally}.").format(round=len(history), tally=tally)
         leader = alive[0]
         if votes[leader] * 2 > total:
             winner = leader
-            lines.append(f"{heading} {labels[leader]} has more than half.")
+            lines.append(f"{heading} " + _("{name} has more than half.").format(
+                name=labels[leader]))
             break
         if len(alive) == 2:
             # No majority between two options means they are level.
             winner = leader
             tied = tuple(sorted(alive))
-            lines.append(
-                f"{heading} {option_names(labels, alive)} are tied; "
-                f"the tie-break order puts {labels[leader]} first."
-            )
+            lines.append(f"{heading} " + _(
+                "{names} are tied; the tie-break order puts {name} first."
+            ).format(names=option_names(labels, alive), name=labels[leader]))
             break
 
         zeros = [i for i in alive if not votes[i]]
@@ -205,8 +225,9 @@ def count_irv(
             for option in zeros:
                 continuing[option] = False
                 eliminated.append(option)
-            verb = "it is" if len(zeros) == 1 else "they are"
-            lines.append(f"{heading} No votes for {option_names(labels, zeros)}, so {verb} out.")
+            lines.append(f"{heading} " + ngettext(
+                "No votes for {names}, so it is out.", "No votes for {names}, so they are out.",
+                len(zeros)).format(names=option_names(labels, zeros)))
             continue
 
         out, reason = _pick_elimination(alive, votes, history, rank)
@@ -227,7 +248,11 @@ def count_irv(
                 exhausted += weight
         piles[out] = []
         votes[out] = 0
-        lines.append(f"{heading} {labels[out]} is out{reason}; {_transfer(moved, exhausted)}.")
+        transfer = _transfer(moved, exhausted)
+        out_words = (_("{name} is out ({why}); {transfer}.") if reason
+                     else _("{name} is out; {transfer}."))
+        lines.append(f"{heading} " + out_words.format(name=labels[out], why=reason,
+                                                       transfer=transfer))
 
     others = sorted(
         (i for i in range(n) if continuing[i] and i != winner), key=lambda i: (-votes[i], rank[i])
@@ -298,13 +323,28 @@ def _schulze_order(p: list[list[int]], rank: Sequence[int]) -> tuple[int, ...]:
     return tuple(order)
 
 
+def _places(p: list[list[int]], order: Sequence[int]) -> tuple[int, ...]:
+    """For each option, the best place a draw could have given it: the first position in
+    ``order`` from which nothing not yet placed beat it (its own position, or earlier when
+    it was tied with the options listed there and the draw put them first)."""
+    places = [0] * len(order)
+    for position, option in enumerate(order):
+        # Nothing later in the order beats anything earlier (see _schulze_order), so only
+        # the options listed before it can hold it back.
+        best = position
+        while best and p[order[best - 1]][option] <= p[option][order[best - 1]]:
+            best -= 1
+        places[option] = best + 1
+    return tuple(places)
+
+
 def _pick_elimination(
     alive: Sequence[int],
     votes: Sequence[int],
     history: Sequence[Sequence[int]],
     rank: Sequence[int],
 ) -> tuple[int, str]:
-    """Choose the option to eliminate and a short reason if a tie had to be broken."""
+    """Choose the option to eliminate, and why in a few words if a tie had to be broken."""
     fewest = min(votes[i] for i in alive)
     candidates = [i for i in alive if votes[i] == fewest]
     if len(candidates) == 1:
@@ -316,21 +356,22 @@ def _pick_elimination(
         if len(narrowed) < len(candidates):
             candidates = narrowed
             if len(candidates) == 1:
-                return candidates[0], f" (tied for fewest; fewer votes in round {round_index + 1})"
-    return max(candidates, key=rank.__getitem__), " (tied for fewest; by tie-break order)"
+                return candidates[0], _("tied for fewest; fewer votes in round {round}").format(
+                    round=round_index + 1)
+    return max(candidates, key=rank.__getitem__), _("tied for fewest; by tie-break order")
 
 
 def _transfer(moved: int, exhausted: int) -> str:
-    """Describe where an eliminated option's ballots went."""
+    """Describe where an eliminated option's ballots went (a clause, in the reader's
+    language)."""
     if not exhausted:
-        if moved == 1:
-            return "its 1 vote moves to the next choice"
-        return f"its {moved} votes move to the next choices"
-    if exhausted == 1:
-        dropped = "1 ballot has no further choice and drops out"
-    else:
-        dropped = f"{exhausted} ballots have no further choice and drop out"
+        return ngettext("its {n} vote moves to the next choice",
+                        "its {n} votes move to the next choices", moved).format(n=moved)
+    dropped = ngettext("{n} ballot has no further choice and drops out",
+                       "{n} ballots have no further choice and drop out",
+                       exhausted).format(n=exhausted)
     if not moved:
         return dropped
-    verb = "moves" if moved == 1 else "move"
-    return f"{moved} of its {moved + exhausted} votes {verb} on; {dropped}"
+    return ngettext("{n} of its {total} votes moves on; {dropped}",
+                    "{n} of its {total} votes move on; {dropped}", moved).format(
+        n=moved, total=moved + exhausted, dropped=dropped)

@@ -19,6 +19,8 @@ ballots; smaller groups are "fewer than 5 — not shown", even when a rule uses 
 A group's turnout ("3 of 8 in Staff voted") is shown only for groups with at least
 ``min_group_size`` members; a smaller group is "too few people to show numbers", and
 the outcome still says whether it met its quorum.
+
+The words are written in the reader's language (``bot.i18n``) when the poll is counted.
 """
 
 from __future__ import annotations
@@ -28,12 +30,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
+from bot.counting.common import figure_words, join_names
 from bot.counting.outcome import UNITS, decide, first_option
-from bot.model import Ballot, Outcome, PollKind, PollSpec, Quorum, Rule, Stance, Verdict
+from bot.i18n import N_, _, ngettext, pgettext
+from bot.model import (
+    Ballot,
+    Outcome,
+    PollKind,
+    PollSpec,
+    Quorum,
+    Rule,
+    Stance,
+    Verdict,
+    stance_name,
+)
 
 #: The slug of the voters in no declared group, a group of their own for equal weight.
 UNGROUPED = ""
-UNGROUPED_NAME = "Not in a group"
+UNGROUPED_NAME = N_("Not in a group")
 
 
 @dataclass(frozen=True)
@@ -105,8 +119,9 @@ def decide_in_groups(
     overall_short = spec.quorum is not None and outcome.voted < spec.quorum.needed(eligible)
     short = None if overall_short else _quorum_each_short(spec, groups, by_group)
     if outcome.voted and short:
-        outcome = replace(outcome, summary=f"No decision: not enough people voted in "
-                          f"{_join([g.name for g, _, _ in short])}.",
+        outcome = replace(outcome, summary=_("No decision: not enough people voted in "
+                                             "{groups}.").format(
+                              groups=join_names([g.name for g, _n, _m in short])),
                           reason=_quorum_each_words(spec, short, min_group_size),
                           winners=(),
                           passed=False if outcome.passed is not None else None)
@@ -120,7 +135,7 @@ def decide_in_groups(
     lines = [(g.name, _line(spec, number, by_group[g.slug], met.get(g.slug), min_group_size))
              for g in groups if g.members or by_group[g.slug]]
     if ungrouped:
-        lines.append((UNGROUPED_NAME, _line(spec, number, ungrouped, None, min_group_size)))
+        lines.append((_(UNGROUPED_NAME), _line(spec, number, ungrouped, None, min_group_size)))
     return replace(outcome, groups=tuple(lines))
 
 
@@ -156,34 +171,52 @@ def _parity(spec: PollSpec, outcome: Outcome, winner: int | None,
     counted = [g.name for g in groups if g.slug in met]
     failing = [g for g in groups if met.get(g.slug) is False]
     if not failing:
-        return replace(outcome, reason=f"{outcome.reason} It also won in every group that "
-                       f"voted ({_join(counted)}).")
+        return replace(outcome, reason=f"{outcome.reason} " + _(
+            "It also won in every group that voted ({groups}).").format(
+            groups=join_names(counted)))
     ranked_like = spec.kind in (PollKind.RANKED, PollKind.SCORE, PollKind.DOTS)
-    parts = []
-    for g in failing:
-        ballots = by_group[g.slug]
-        small = len(ballots) < min_size
-        hidden = f" (fewer than {min_size} voted there, so numbers are not shown)"
-        if spec.kind is PollKind.CONSENT:
-            parts.append(f"not enough in {g.name} agreed{hidden}" if small else
-                         f"{_support(spec, winner, ballots)} of {len(ballots)} in {g.name} agreed")
-        elif not ranked_like:
-            label = spec.options[winner]
-            parts.append(f"not enough in {g.name} chose {label}{hidden}" if small else
-                         f"{_support(spec, winner, ballots)} of {len(ballots)} in {g.name} "
-                         f"chose {label}")
-        else:
-            parts.append(f"{spec.options[winner]} was not first in {g.name}"
-                         + (hidden if small else f" (counting its {len(ballots)} ballots)"))
-    need = "a majority" if spec.threshold is None else f"at least {spec.threshold:g}%"
-    tail = ("the rule needs the winner to come first in every group" if ranked_like
-            else f"the rule needs {need} in every group")
-    lead = "Not passed" if spec.kind is PollKind.CONSENT else "No decision"
+    parts = [_failing_words(spec, winner, g.name, by_group[g.slug], min_size, ranked_like)
+             for g in failing]
+    if ranked_like:
+        tail = _("the rule needs the winner to come first in every group")
+    elif spec.threshold is None:
+        tail = _("the rule needs a majority in every group")
+    else:
+        tail = _("the rule needs at least {percent}% in every group").format(
+            percent=f"{spec.threshold:g}")
+    summary = (_("Not passed: {failures}; {rule}.") if spec.kind is PollKind.CONSENT
+               else _("No decision: {failures}; {rule}."))
     return replace(
-        outcome, summary=f"{lead}: {_join(parts)}; {tail}.", winners=(),
+        outcome, summary=summary.format(failures=join_names(parts), rule=tail), winners=(),
         passed=False if spec.kind is PollKind.CONSENT or spec.threshold is not None else None,
-        reason=f"Overall: {outcome.reason} Under this rule, every group must agree, so that is "
-               "not enough on its own.")
+        reason=_("Overall: {reason} Under this rule, every group must agree, so that is not "
+                 "enough on its own.").format(reason=outcome.reason))
+
+
+def _failing_words(spec: PollSpec, winner: int | None, group: str, ballots: list[Ballot],
+                   min_size: int, ranked_like: bool) -> str:
+    """How the winner fell short in one group; no numbers for a group under ``min_size``."""
+    small = len(ballots) < min_size
+    said = {"group": group, "size": min_size, "ballots": len(ballots),
+            "support": _support(spec, winner, ballots)}
+    if winner is not None:
+        said["option"] = spec.options[winner]
+    if spec.kind is PollKind.CONSENT:
+        words = (_("not enough in {group} agreed (fewer than {size} voted there, so numbers "
+                   "are not shown)") if small else
+                 _("{support} of {ballots} in {group} agreed"))
+    elif not ranked_like:
+        words = (_("not enough in {group} chose {option} (fewer than {size} voted there, so "
+                   "numbers are not shown)") if small else
+                 _("{support} of {ballots} in {group} chose {option}"))
+    elif small:
+        words = _("{option} was not first in {group} (fewer than {size} voted there, so "
+                  "numbers are not shown)")
+    else:
+        words = ngettext("{option} was not first in {group} (counting its {ballots} ballot)",
+                         "{option} was not first in {group} (counting its {ballots} ballots)",
+                         len(ballots))
+    return words.format(**said)
 
 
 def _quorum_each_short(spec: PollSpec, groups: Sequence[GroupInfo],
@@ -204,30 +237,51 @@ def _quorum_each_short(spec: PollSpec, groups: Sequence[GroupInfo],
 def _quorum_each_words(spec: PollSpec, short: list[tuple[GroupInfo, int, int]],
                        min_size: int) -> str:
     """Why the quorum in each group was not met; no turnout of a group under ``min_size``."""
-    parts = [f"{voted} of {g.members} in {g.name} voted, and {needed} were needed"
-             if g.members >= min_size else f"not enough in {g.name} voted"
+    parts = [_("{voted} of {members} in {group} voted, and {needed} were needed").format(
+                 voted=voted, members=g.members, group=g.name, needed=needed)
+             if g.members >= min_size else
+             _("not enough in {group} voted").format(group=g.name)
              for g, voted, needed in short]
-    small = [f"{g.name}: too few people to show numbers (fewer than {min_size})."
-             for g, _, _ in short if g.members < min_size]
+    small = [_("{group}: too few people to show numbers (fewer than {size}).").format(
+                 group=g.name, size=min_size)
+             for g, _v, _n in short if g.members < min_size]
     said = "; ".join(parts)
     return " ".join([f"{said[:1].upper()}{said[1:]}.", *small,
-                     f"This poll needs {spec.quorum_each:g}% of every group's members to vote."])
+                     _("This poll needs {percent}% of every group's members to vote.").format(
+                         percent=f"{spec.quorum_each:g}")])
 
 
 def _line(spec: PollSpec, number: int, ballots: list[Ballot], met: bool | None,
           min_size: int) -> str:
     """One group's line: its breakdown, or "fewer than N — not shown"; parity when checked."""
-    parity = "" if met is None else "; it won here" if met else "; it did not win here"
-    if len(ballots) < min_size:
-        return f"fewer than {min_size} — not shown{parity}"
-    head = f"{len(ballots)} ballots"
-    if spec.kind is PollKind.CONSENT:
-        counts = Counter(b.stance for b in ballots)
-        return f"{head}: " + ", ".join(f"{s.value} {counts[s]}" for s in Stance) + parity
-    if spec.kind is PollKind.RANKED:
+    count = len(ballots)
+    if count < min_size:
+        line = _("fewer than {size} — not shown").format(size=min_size)
+    elif spec.kind is PollKind.CONSENT:
+        stances = Counter(b.stance for b in ballots)
+        listing = ", ".join(f"{stance_name(s)} {stances[s]}" for s in Stance)
+        line = _ballots_line(count, listing)
+    elif spec.kind is PollKind.RANKED:
         first = first_option(spec, number, ballots)
-        label = spec.options[first] if first is not None else "none"
-        return f"{head}; their first choice: {label}{parity}"
+        label = spec.options[first] if first is not None else pgettext("no option", "none")
+        line = ngettext("{n} ballot; their first choice: {option}",
+                        "{n} ballots; their first choice: {option}", count).format(
+            n=count, option=label)
+    else:
+        line = _ballots_line(count, _listing(spec, ballots))
+    if met is None:
+        return line
+    return (_("{line}; it won here") if met else _("{line}; it did not win here")).format(
+        line=line)
+
+
+def _ballots_line(count: int, listing: str) -> str:
+    return ngettext("{n} ballot: {listing}", "{n} ballots: {listing}", count).format(
+        n=count, listing=listing)
+
+
+def _listing(spec: PollSpec, ballots: list[Ballot]) -> str:
+    """Each option's total on these ballots, most first: "Park 3, Pier 1", "Park 5 points"."""
     totals: Counter[int] = Counter()
     for b in ballots:
         if spec.kind is PollKind.CHOICE:
@@ -237,28 +291,24 @@ def _line(spec: PollSpec, number: int, ballots: list[Ballot], met: bool | None,
         else:
             for option, value in b.points:
                 totals[option] += value
-    unit = "" if spec.kind in (PollKind.CHOICE, PollKind.MULTI) else f" {UNITS[spec.method]}"
     order = sorted(range(len(spec.options)), key=lambda i: (-totals[i], i))
-    listing = ", ".join(f"{spec.options[i]} {totals[i]}{unit}" for i in order)
-    return f"{head}: {listing}{parity}"
-
-
-def _join(names: Sequence[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    if spec.kind in (PollKind.CHOICE, PollKind.MULTI):
+        return ", ".join(f"{spec.options[i]} {totals[i]}" for i in order)
+    unit = UNITS[spec.method]
+    return ", ".join(f"{spec.options[i]} {figure_words(unit, totals[i])}" for i in order)
 
 
 # -- a proposal that waits for answers (bot.coproduction.answers) ---------------------
 
-NOT_FINAL = "Not final yet: waiting for answers to the reasons."
+NOT_FINAL = N_("Not final yet: waiting for answers to the reasons.")
 
 
 def waiting_words(count: int) -> str:
-    """"Waiting for the proposer to answer 2 reasons before this is final."."""
-    return (f"Waiting for the person who proposed it to answer {count} "
-            f"reason{'s' if count != 1 else ''} "
-            "before this is final.")
+    """"Waiting for the person who proposed it to answer 2 reasons before this is final."."""
+    return ngettext(
+        "Waiting for the person who proposed it to answer {n} reason before this is final.",
+        "Waiting for the person who proposed it to answer {n} reasons before this is final.",
+        count).format(n=count)
 
 
 def hold_for_answers(outcome: Outcome) -> Outcome:
@@ -267,6 +317,6 @@ def hold_for_answers(outcome: Outcome) -> Outcome:
         return outcome
     count = len(outcome.reasons)
     return replace(
-        outcome, summary=NOT_FINAL, reason=f"{waiting_words(count)} {outcome.reason}",
+        outcome, summary=_(NOT_FINAL), reason=f"{waiting_words(count)} {outcome.reason}",
         passed=None, awaiting=count,
         pending=Verdict(outcome.summary, outcome.reason, outcome.passed))

@@ -13,6 +13,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.counting.common import (
     Count,
@@ -23,6 +24,7 @@ from bot.counting.common import (
     finish_simple,
     tiebreak_rank,
 )
+from bot.i18n import _
 from bot.model import MAX_OPTIONS, MAX_SCORE, MIN_OPTIONS
 
 __all__ = [
@@ -58,13 +60,16 @@ class ConsentCount:
 
     @property
     def story(self) -> tuple[str, ...]:
-        """Short plain-English lines summarising the stances."""
+        """Short plain lines summarising the stances, in the reader's language."""
         if self.ballots == 0:
-            return ("No stances were given.",)
-        return (
-            f"{self.agree} agree, {self.abstain} abstain, "
-            f"{self.disagree} disagree, {self.block} block.",
-        )
+            return (_("No stances were given."),)
+        return (stances_line(self.agree, self.abstain, self.disagree, self.block),)
+
+
+def stances_line(agree: float, abstain: float, disagree: float, block: float) -> str:
+    """"3 agree, 1 abstain, 0 disagree, 0 block."."""
+    return _("{agree} agree, {abstain} abstain, {disagree} disagree, {block} block.").format(
+        agree=f"{agree:g}", abstain=f"{abstain:g}", disagree=f"{disagree:g}", block=f"{block:g}")
 
 
 def tiebreak_order(seed: str, labels: Sequence[str]) -> tuple[int, ...]:
@@ -82,6 +87,12 @@ def tiebreak_order(seed: str, labels: Sequence[str]) -> tuple[int, ...]:
         Every option index, highest tie-break priority first.
     """
 
+    return _draw(seed, tuple(labels))
+
+
+@lru_cache(maxsize=4096)
+def _draw(seed: str, labels: tuple[str, ...]) -> tuple[int, ...]:
+    # Cached: every poll card shows the draw order, and a card is drawn after every vote.
     def digest(index: int) -> str:
         return hashlib.sha256(f"{seed}\n{labels[index]}".encode()).hexdigest()
 
@@ -111,7 +122,7 @@ def count_plurality(
     for choice, weight in Counter(ballots).items():
         totals[check_index(choice, n)] += weight
         counted += weight
-    return finish_simple(labels, totals, counted, rank, ("vote", "votes"), "Votes")
+    return finish_simple(labels, totals, counted, rank, "votes", _("Votes: {listing}."))
 
 
 def count_approval(
@@ -148,7 +159,7 @@ def count_approval(
         for option in picks:
             totals[check_index(option, n)] += weight
         counted += weight
-    return finish_simple(labels, totals, counted, rank, ("approval", "approvals"), "Approvals")
+    return finish_simple(labels, totals, counted, rank, "approvals", _("Approvals: {listing}."))
 
 
 def count_score(
@@ -188,8 +199,8 @@ def count_score(
     if counted:
         order = by_total(totals, rank)
         averages = ", ".join(f"{labels[i]} {totals[i] / counted:.1f}" for i in order)
-        extra = (f"Average scores: {averages}.",)
-    return finish_simple(labels, totals, counted, rank, ("point", "points"), "Points", extra)
+        extra = (_("Average scores: {averages}.").format(averages=averages),)
+    return finish_simple(labels, totals, counted, rank, "points", _("Points: {listing}."), extra)
 
 
 def count_dots(
@@ -222,12 +233,12 @@ def count_dots(
             (check_index(option, n), check_amount(dots, None, "dot count"))
             for option, dots in ballot.items()
         ]
-        if not any(dots for _, dots in placed):
+        if not any(dots for _option, dots in placed):
             continue
         counted += 1
         for option, dots in placed:
             totals[option] += dots
-    return finish_simple(labels, totals, counted, rank, ("dot", "dots"), "Dots")
+    return finish_simple(labels, totals, counted, rank, "dots", _("Dots: {listing}."))
 
 
 def count_consent(ballots: Iterable[str]) -> ConsentCount:

@@ -10,10 +10,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
-from bot.counting.common import Count, no_votes, option_names, tiebreak_rank
+from bot.counting.common import (
+    Count,
+    ballots_counted,
+    no_votes,
+    option_names,
+    tie_with,
+    tiebreak_rank,
+    wins_with,
+)
+from bot.i18n import N_, _
 from bot.model import Ballot, Method, Stance
 
-#: What a weighted total counts, per method (ranked methods are never weighted).
+#: What a weighted total counts, per method (ranked methods are never weighted). Names,
+#: kept in English in the outcome: ``common.figure_words`` says them.
 UNITS = {
     Method.PLURALITY: "weighted votes",
     Method.APPROVAL: "weighted supporters",
@@ -21,7 +31,7 @@ UNITS = {
     Method.DOTS: "weighted dots",
     Method.CONSENT: "weighted votes",
 }
-WEIGHTED_NOTE = "Each group's ballots weigh the same in total, whatever the group's size."
+WEIGHTED_NOTE = N_("Each group's ballots weigh the same in total, whatever the group's size.")
 
 
 def shown(value: float | Fraction) -> float:
@@ -58,7 +68,7 @@ def count_weighted(
         else:
             placed = [(option, value) for option, value in ballot.points]
         # As in bot.counting.tallies: empty ballots, and dots ballots with no dots, are not counted.
-        if not placed or (method is Method.DOTS and not any(value for _, value in placed)):
+        if not placed or (method is Method.DOTS and not any(value for _option, value in placed)):
             continue
         counted += 1
         for option, value in placed:
@@ -68,21 +78,33 @@ def count_weighted(
     order = tuple(sorted(range(n), key=lambda i: (-totals[i], rank[i])))
     unit = UNITS[method]
     listing = ", ".join(f"{labels[i]} {shown(totals[i]):g}" for i in order)
-    lines = [f"{counted} ballot{'s' if counted != 1 else ''} counted. {WEIGHTED_NOTE}",
-             f"{unit.capitalize()}: {listing}."]
+    lines = [f"{ballots_counted(counted)} {_(WEIGHTED_NOTE)}", _heading(method, listing)]
     top = totals[order[0]]
     tied: tuple[int, ...] = ()
     if top <= 0:
-        lines.append("No option got any support.")
+        lines.append(_("No option got any support."))
     else:
         leaders = [i for i in order if totals[i] == top]
         if len(leaders) > 1:
             tied = tuple(sorted(leaders))
-            lines.append(f"{option_names(labels, leaders)} tie with {shown(top):g} {unit} "
-                         f"each; the tie-break order puts {labels[order[0]]} first.")
+            lines.append(tie_with(option_names(labels, leaders), unit, shown(top),
+                                  labels[order[0]]))
         else:
-            lines.append(f"{labels[order[0]]} wins with {shown(top):g} {unit}.")
+            lines.append(wins_with(labels[order[0]], unit, shown(top)))
     return Count(tuple(float(t) for t in totals), order, tied, tuple(lines), counted)
+
+
+def _heading(method: Method, listing: str) -> str:
+    """The line listing the weighted totals: "Weighted votes: Park 2.5, Pier 1.5."."""
+    if method is Method.PLURALITY:
+        heading = _("Weighted votes: {listing}.")
+    elif method is Method.APPROVAL:
+        heading = _("Weighted supporters: {listing}.")
+    elif method is Method.SCORE:
+        heading = _("Weighted points: {listing}.")
+    else:
+        heading = _("Weighted dots: {listing}.")
+    return heading.format(listing=listing)
 
 
 def stance_totals(

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from bot.cards import Card, Items, Note, Text, Tone
 from bot.context import Core
 from bot.effects import DirectMessage, Effect, Post
+from bot.i18n import N_, _, ngettext, public, speaking
 from bot.model import Outcome, Poll, PollKind, PollStatus
 from bot.polls.ballots import vote_example
 from bot.polls.views import outcome_card, poll_card, reason_line
@@ -103,21 +104,24 @@ def answers_card(poll: Poll, outcome: Outcome, numbers: Sequence[int]) -> Card:
     """The public post of the proposer's answers to the reasons ``numbers``."""
     answered = dict(outcome.responses)
     items = tuple(reason_line(*outcome.reasons[n - 1], answered[n]) for n in numbers)
-    return Card(title=f"An answer on {poll.ref}: {poll.spec.question}",
+    return Card(title=_("An answer on {ref}: {question}").format(ref=poll.ref,
+                                                                 question=poll.spec.question),
                 lines=(Items(items),))
 
 
 def follow_up_card(poll: Poll, day: str, text: str) -> Card:
     """The public post of what was done after a decision."""
-    return Card(title=f"What happened after {poll.ref}: {poll.spec.question}",
-                lines=(Text(text), Note(f"Recorded on {day}. It is kept in the decision log: "
-                                        f"decisions {poll.ref}")))
+    return Card(title=_("What happened after {ref}: {question}").format(
+                    ref=poll.ref, question=poll.spec.question),
+                lines=(Text(text), Note(_("Recorded on {day}. It is kept in the decision log: "
+                                          "decisions {ref}").format(day=day, ref=poll.ref))))
 
 
 def final_card(poll: Poll, outcome: Outcome) -> Card:
     """The outcome of a proposal once its last reason has an answer."""
     card = outcome_card(poll, outcome)
-    return replace(card, title=f"Now final — outcome of {poll.ref}: {poll.spec.question}")
+    return replace(card, title=_("Now final — outcome of {ref}: {question}").format(
+        ref=poll.ref, question=poll.spec.question))
 
 
 async def outcome_post(core: Core, poll: Poll) -> list[Effect]:
@@ -125,7 +129,8 @@ async def outcome_post(core: Core, poll: Poll) -> list[Effect]:
     decision = await core.decision_for(poll)
     if decision is None:
         return []
-    return [Post(poll.space, outcome_card(poll, decision.outcome), key=outcome_key(poll))]
+    return [Post(poll.space, public(lambda: outcome_card(poll, decision.outcome)),
+                 key=outcome_key(poll))]
 
 
 async def announce(core: Core, job: Job, poll: Poll | None,
@@ -146,24 +151,26 @@ async def announce(core: Core, job: Job, poll: Poll | None,
             return []
         outcome = decision.outcome
         if what == FOLLOW_UP:
-            return [Post(poll.space, follow_up_card(poll, *outcome.follow_ups[n - 1]),
-                         key=follow_up_key(poll, n))
+            return [Post(poll.space, public(lambda n=n: follow_up_card(
+                             poll, *outcome.follow_ups[n - 1])), key=follow_up_key(poll, n))
                     for n in data.get("numbers", []) if 1 <= n <= len(outcome.follow_ups)
                     and (follow_up_key(poll, n), poll.space.platform) not in posted]
         numbers = [n for n in data.get("numbers", []) if 1 <= n <= len(outcome.reasons)
                    and n in dict(outcome.responses)]
         wanted: list[Effect] = []
         if numbers and (answer_key(poll, numbers), poll.space.platform) not in posted:
-            wanted.append(Post(poll.space, answers_card(poll, outcome, numbers),
+            wanted.append(Post(poll.space, public(lambda: answers_card(poll, outcome, numbers)),
                                key=answer_key(poll, numbers)))
         if data.get("final") and (final_key(poll), poll.space.platform) not in posted:
-            wanted.append(Post(poll.space, final_card(poll, outcome), key=final_key(poll)))
+            wanted.append(Post(poll.space, public(lambda: final_card(poll, outcome)),
+                               key=final_key(poll)))
         return wanted
     if what != POLL or not poll.is_open:
         return []
     voted = await core.store.voted_count(poll.id)
     eligible = await core.store.member_count(poll.space)
-    return [Post(poll.space, poll_card(poll, voted, eligible, core.zone_of(poll.space)),
+    tz = core.zone_of(poll.space)
+    return [Post(poll.space, public(lambda: poll_card(poll, voted, eligible, tz)),
                  key=poll_key(poll))]
 
 
@@ -189,40 +196,55 @@ async def undelivered(core: Core, job: Job, poll: Poll | None) -> list[Effect]:
     posted = await core.store.posted(keys)
     if all(key in posted for key in keys):
         return []
-    if what == POLL:
-        if not poll.is_open:
-            return []
-        return [DirectMessage(poll.space.platform, poll.creator, not_posted_card(poll))]
-    return [DirectMessage(poll.space.platform, poll.creator, not_announced_card(poll, what))]
+    if what == POLL and not poll.is_open:
+        return []
+    # Private, to the creator: in their own language.
+    language = (await core.languages_of([poll.creator])).get(poll.creator)
+    with speaking(language):
+        card = not_posted_card(poll) if what == POLL else not_announced_card(poll, what)
+    return [DirectMessage(poll.space.platform, poll.creator, card)]
 
 
 def answers_asked(poll: Poll, outcome: Outcome) -> list[Effect]:
-    """At close: privately ask the proposer for the answers the outcome waits for."""
+    """At close: privately ask the proposer for the answers the outcome waits for (written
+    in the language of the moment: call it inside ``speaking`` the proposer's language)."""
     if not outcome.awaiting:
         return []
     ref = poll.ref
     return [DirectMessage(poll.space.platform, poll.creator, Card(
-        title=f"Your proposal {ref} is waiting for your answers",
-        lines=(Text(f"{poll.spec.question} — it is final only once you answer each reason "
-                    f"given with a block or disagreement ({outcome.awaiting} to answer)."),
-               Text(f"Read them with results {ref}, then answer each by its number: "
-                    f'respond {ref} 1 "what we changed". Answers are posted and logged, '
-                    "without names.")),
+        title=_("Your proposal {ref} is waiting for your answers").format(ref=ref),
+        lines=(Text(ngettext(
+                   "{question} — it is final only once you answer each reason given with a "
+                   "block or disagreement ({count} to answer).",
+                   "{question} — it is final only once you answer each reason given with a "
+                   "block or disagreement ({count} to answer).",
+                   outcome.awaiting).format(question=poll.spec.question,
+                                            count=outcome.awaiting)),
+               Text(_("Read them with results {ref}, then answer each by its number: "
+                      'respond {ref} 1 "what we changed". Answers are posted and logged, '
+                      "without names.").format(ref=ref))),
         tone=Tone.WARNING))]
 
 
-def not_posted_yet(confirmation: Card) -> Card:
+def not_posted_yet(confirmation: Card, title: str | None = None) -> Card:
     """What the person who started a poll is told instead of ``confirmation`` ("Your poll
     #3 is up") when its card could not be posted just now: the truth, and what happens
-    next. The poll is saved and open; the ANNOUNCE job keeps trying."""
+    next. The poll is saved and open; the ANNOUNCE job keeps trying.
+
+    ``title`` says it ("Your poll #3 is saved, but not posted yet"); without one it is
+    made from the confirmation's English title, or is a general one.
+    """
+    if title is None:
+        title = (confirmation.title.replace(" is up", " is saved, but not posted yet")
+                 if confirmation.title.endswith(" is up") else _("Saved, but not posted yet"))
     return Card(
-        title=confirmation.title.replace(" is up", " is saved, but not posted yet"),
+        title=title,
         lines=(
-            Text("I could not post it in the channel just now. I will try again in a "
-                 "minute, and keep trying for about 40 minutes. If it never works, I will "
-                 "tell you in a private message. People can already vote with the vote "
-                 "command."),
-            Note("Do not start it again: that would make a second poll."),
+            Text(_("I could not post it in the channel just now. I will try again in a "
+                   "minute, and keep trying for about 40 minutes. If it never works, I will "
+                   "tell you in a private message. People can already vote with the vote "
+                   "command.")),
+            Note(_("Do not start it again: that would make a second poll.")),
         ),
         tone=Tone.WARNING,
     )
@@ -232,48 +254,75 @@ def answer_not_posted_yet(ref: str, what: str = "answer", creator: bool = True) 
     """What someone is told when the post of their ``what`` ("answer", "follow-up") on
     ``ref`` failed just now. If it never works, the poll's creator is told (``undelivered``):
     "you" only when that is them."""
-    told = "you" if creator else f"the person who started {ref}"
+    title = (_("Your follow-up is saved, but not posted yet") if what == FOLLOW_UP
+             else _("Your answer is saved, but not posted yet"))
+    if creator:
+        text = _("It is kept in the decision log of {ref}. I could not post it in the channel "
+                 "just now. I will keep trying for about 40 minutes, and tell you in a private "
+                 "message if it never works.")
+    else:
+        text = _("It is kept in the decision log of {ref}. I could not post it in the channel "
+                 "just now. I will keep trying for about 40 minutes, and tell the person who "
+                 "started {ref} in a private message if it never works.")
     return Card(
-        title=f"Your {what} is saved, but not posted yet",
-        lines=(Text(f"It is kept in the decision log of {ref}. I could not post it in the "
-                    f"channel just now. I will keep trying for about 40 minutes, and tell {told} "
-                    "in a private message if it never works."),
-               Note("Do not send it again: it is saved.")),
+        title=title,
+        lines=(Text(text.format(ref=ref)), Note(_("Do not send it again: it is saved."))),
         tone=Tone.WARNING,
     )
 
 
-_FIX = ("To fix it, add Roundtable to the channel (on Slack: /invite @Roundtable; on "
-        "Discord: give its role View Channel and Send Messages there).")
+#: How to let the bot post in a channel (English here: shown with ``_(_FIX)``).
+_FIX = N_("To fix it, add Roundtable to the channel (on Slack: /invite @Roundtable; on "
+          "Discord: give its role View Channel and Send Messages there).")
 
 
 def not_posted_card(poll: Poll) -> Card:
     """The private, truthful message when a poll's card could never be posted."""
-    kind = "proposal" if poll.spec.kind is PollKind.CONSENT else "poll"
+    ref, channel, example = poll.ref, poll.space.channel, vote_example(poll.spec, poll.ref)
+    if poll.spec.kind is PollKind.CONSENT:
+        title = _("I could not post your proposal {ref} in #{channel}")
+        text = _("I tried for about 40 minutes, and the channel would not take the message. "
+                 "Your proposal is saved and open: people can still vote with {example}")
+    else:
+        title = _("I could not post your poll {ref} in #{channel}")
+        text = _("I tried for about 40 minutes, and the channel would not take the message. "
+                 "Your poll is saved and open: people can still vote with {example}")
     return Card(
-        title=f"I could not post your {kind} {poll.ref} in #{poll.space.channel}",
+        title=title.format(ref=ref, channel=channel),
         lines=(
-            Text(f"I tried for about 40 minutes, and the channel would not take the message. "
-                 f"Your {kind} is saved and open: people can still vote with "
-                 f"{vote_example(poll.spec, poll.ref)}"),
-            Text(f"{_FIX} Then type polls there. Or end it with cancel {poll.ref}."),
-            Note("Only you got this message."),
+            Text(text.format(example=example)),
+            Text(_(_FIX) + " " + _("Then type polls there. Or end it with cancel {ref}.").format(
+                ref=ref)),
+            Note(_("Only you got this message.")),
         ),
     )
 
 
 def not_announced_card(poll: Poll, what: str) -> Card:
     """The private, truthful message when an outcome or an answer could never be posted."""
-    kind = "proposal" if poll.spec.kind is PollKind.CONSENT else "poll"
-    thing = {ANSWER: "your answer on", FOLLOW_UP: "the follow-up to"}.get(what, "the outcome of")
     return Card(
-        title=f"I could not post {thing} your {kind} {poll.ref} in #{poll.space.channel}",
+        title=_not_announced_title(poll, what).format(ref=poll.ref, channel=poll.space.channel),
         lines=(
-            Text("I tried for about 40 minutes, and the channel would not take the message. "
-                 f"It is saved in the decision log: anyone can read it with results "
-                 f"{poll.ref}."),
-            Text(f"{_FIX} Then you could post it there yourself."),
-            Note("Only you got this message."),
+            Text(_("I tried for about 40 minutes, and the channel would not take the message. "
+                   "It is saved in the decision log: anyone can read it with results "
+                   "{ref}.").format(ref=poll.ref)),
+            Text(_(_FIX) + " " + _("Then you could post it there yourself.")),
+            Note(_("Only you got this message.")),
         ),
         tone=Tone.WARNING,
     )
+
+
+def _not_announced_title(poll: Poll, what: str) -> str:
+    """The title of ``not_announced_card``, with ``{ref}`` and ``{channel}`` to fill."""
+    if poll.spec.kind is PollKind.CONSENT:
+        if what == ANSWER:
+            return _("I could not post your answer on your proposal {ref} in #{channel}")
+        if what == FOLLOW_UP:
+            return _("I could not post the follow-up to your proposal {ref} in #{channel}")
+        return _("I could not post the outcome of your proposal {ref} in #{channel}")
+    if what == ANSWER:
+        return _("I could not post your answer on your poll {ref} in #{channel}")
+    if what == FOLLOW_UP:
+        return _("I could not post the follow-up to your poll {ref} in #{channel}")
+    return _("I could not post the outcome of your poll {ref} in #{channel}")

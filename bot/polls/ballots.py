@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from bot.counting.outcome import ballot_summary
 from bot.errors import BadInput
-from bot.model import MAX_REASON_LENGTH, MAX_SCORE, Ballot, PollKind, PollSpec, Stance
+from bot.i18n import N_, _
+from bot.model import (
+    MAX_REASON_LENGTH,
+    MAX_SCORE,
+    Ballot,
+    PollKind,
+    PollSpec,
+    Stance,
+)
 from bot.polls.kinds import PAIR, clean
 
 
@@ -22,14 +30,15 @@ def find_option(spec: PollSpec, word: str) -> int:
         number = int(text)
         if 1 <= number <= len(spec.options):
             return number - 1
-        raise BadInput(f"There is no option {number}; this poll has options 1 to "
-                       f"{len(spec.options)}.")
+        raise BadInput(_("There is no option {number}; this poll has options 1 to "
+                         "{count}.").format(number=number, count=len(spec.options)))
     folded = text.casefold()
     for index, option in enumerate(spec.options):
         if option.casefold() == folded:
             return index
-    raise BadInput(f"There is no option called {text!r}. Use the option's number (1 to "
-                   f"{len(spec.options)}) or its exact name in quotes.")
+    raise BadInput(_("There is no option called {name}. Use the option's number (1 to "
+                     "{count}) or its exact name in quotes.").format(
+                         name=repr(text), count=len(spec.options)))
 
 
 def parse_ballot(spec: PollSpec, words: tuple[str, ...], ref: str = "#N") -> Ballot:
@@ -45,7 +54,7 @@ def parse_ballot(spec: PollSpec, words: tuple[str, ...], ref: str = "#N") -> Bal
     """
     words = tuple(w for w in (clean(word) for word in words) if w)
     if not words:
-        raise BadInput(f"Say what you vote for. {vote_example(spec, ref)}")
+        raise BadInput(_("Say what you vote for.") + " " + vote_example(spec, ref))
     if spec.kind is PollKind.CONSENT:
         return _parse_stance(words, ref)
     if spec.kind in (PollKind.SCORE, PollKind.DOTS):
@@ -55,35 +64,47 @@ def parse_ballot(spec: PollSpec, words: tuple[str, ...], ref: str = "#N") -> Bal
         try:
             return Ballot(picks=(find_option(spec, " ".join(words)),))
         except BadInput:
-            raise BadInput(f"This poll takes one choice. {vote_example(spec, ref)}") from None
+            raise BadInput(_("This poll takes one choice.") + " "
+                           + vote_example(spec, ref)) from None
     picks = tuple(find_option(spec, word) for word in words)
     if len(set(picks)) != len(picks):
         repeated = next(p for p in picks if picks.count(p) > 1)
-        raise BadInput(f"You named {spec.options[repeated]!r} more than once. Name each option "
-                       f"once. {vote_example(spec, ref)}")
+        raise BadInput(_("You named {option} more than once. Name each option once.").format(
+            option=repr(spec.options[repeated])) + " " + vote_example(spec, ref))
     if spec.kind is PollKind.MULTI:
         if spec.max_picks is not None and len(picks) > spec.max_picks:
-            raise BadInput(f"You can pick at most {spec.max_picks} options in this poll; you "
-                           f"picked {len(picks)}.")
+            raise BadInput(_("You can pick at most {most} options in this poll; you picked "
+                             "{count}.").format(most=spec.max_picks, count=len(picks)))
         picks = tuple(sorted(picks))
     return Ballot(picks=picks)
 
 
+#: The stances in Welsh, beside the English words (which always work): word -> stance.
+STANCE_WORDS: dict[str, Stance] = {
+    "cytuno": Stance.AGREE,
+    "ymatal": Stance.ABSTAIN,
+    "anghytuno": Stance.DISAGREE,
+    "blocio": Stance.BLOCK, "rhwystro": Stance.BLOCK,
+}
+
+
 def _parse_stance(words: tuple[str, ...], ref: str) -> Ballot:
+    word = words[0].strip().lower()
     try:
-        stance = Stance(words[0].strip().lower())
+        stance = STANCE_WORDS.get(word) or Stance(word)
     except ValueError:
-        raise BadInput("On a proposal, vote agree, abstain, disagree or block. A block or a "
-                       f"disagreement can carry a reason: vote {ref} block it excludes night "
-                       "workers") from None
+        raise BadInput(_("On a proposal, vote agree, abstain, disagree or block. A block or a "
+                         "disagreement can carry a reason: vote {ref} block it excludes night "
+                         "workers").format(ref=ref)) from None
     reason = clean(" ".join(words[1:])) or None
     if stance is Stance.BLOCK and not reason:
-        raise BadInput("A block needs a reason, so the group can answer it: "
-                       f"vote {ref} block it excludes night workers")
+        raise BadInput(_("A block needs a reason, so the group can answer it: "
+                         "vote {ref} block it excludes night workers").format(ref=ref))
     if stance in (Stance.AGREE, Stance.ABSTAIN):
         reason = None
     if reason and len(reason) > MAX_REASON_LENGTH:
-        raise BadInput(f"Please keep your reason to {MAX_REASON_LENGTH} characters.")
+        raise BadInput(_("Please keep your reason to {most} characters.").format(
+            most=MAX_REASON_LENGTH))
     return Ballot(stance=stance, reason=reason)
 
 
@@ -92,24 +113,27 @@ def _parse_points(spec: PollSpec, words: tuple[str, ...], ref: str) -> Ballot:
     for word in words:
         match = PAIR.match(word.strip())
         if not match:
-            raise BadInput(f"I couldn't read {word!r}. {vote_example(spec, ref)}")
+            raise BadInput(_("I couldn't read {word}.").format(word=repr(word)) + " "
+                           + vote_example(spec, ref))
         index = find_option(spec, match.group(1))
         value = int(match.group(2))
         if index in points:
-            raise BadInput(f"You gave {spec.options[index]!r} more than one value. Give each "
-                           f"option once. {vote_example(spec, ref)}")
+            raise BadInput(_("You gave {option} more than one value. Give each option "
+                             "once.").format(option=repr(spec.options[index])) + " "
+                           + vote_example(spec, ref))
         if spec.kind is PollKind.SCORE and value > MAX_SCORE:
-            raise BadInput(f"Scores go from 0 to {MAX_SCORE}; you gave "
-                           f"{spec.options[index]!r} {value}.")
+            raise BadInput(_("Scores go from 0 to {most}; you gave {option} {value}.").format(
+                most=MAX_SCORE, option=repr(spec.options[index]), value=value))
         points[index] = value
     if spec.kind is PollKind.DOTS:
         total = sum(points.values())
         assert spec.dots is not None
         if total > spec.dots:
-            raise BadInput(f"You have {spec.dots} dots to spread and used {total}. "
-                           "Take some off and vote again.")
+            raise BadInput(_("You have {dots} dots to spread and used {total}. Take some off "
+                             "and vote again.").format(dots=spec.dots, total=total))
         if total == 0:
-            raise BadInput(f"Put at least one dot on an option. {vote_example(spec, ref)}")
+            raise BadInput(_("Put at least one dot on an option.") + " "
+                           + vote_example(spec, ref))
     return Ballot(points=tuple(sorted(points.items())))
 
 
@@ -122,32 +146,36 @@ def vote_example(spec: PollSpec, ref: str = "#N") -> str:
     """
     three = len(spec.options) >= 3
     dots = spec.dots or 1
-    return _VOTE_EXAMPLES[spec.kind].format(
+    return _(_VOTE_EXAMPLES[spec.kind]).format(
         ref=ref, dots=spec.dots, max_score=MAX_SCORE,
         some="1 3" if three else "1 2",
         ranking="3 1 2" if three else "2 1",
         spread=f"1={dots - dots // 2} 2={dots // 2}" if dots > 1 else "1=1")
 
 
+#: How to vote on each kind: English here, shown in the reader's language (``vote_example``).
 _VOTE_EXAMPLES = {
-    PollKind.CHOICE: "For example: vote {ref} 2",
-    PollKind.MULTI: "For example: vote {ref} {some}",
-    PollKind.RANKED: "List options best first, for example: vote {ref} {ranking}",
-    PollKind.SCORE: "Give option=score pairs from 0 to {max_score}, for example: "
-                    "vote {ref} 1=5 2=3",
-    PollKind.DOTS: "Give option=dots pairs using up to {dots} dots, for example: "
-                   "vote {ref} {spread}",
-    PollKind.CONSENT: "For example: vote {ref} agree, or vote {ref} block and a reason",
-    PollKind.IDEAS: 'Add an idea with: idea {ref} "your idea"',
+    PollKind.CHOICE: N_("For example: vote {ref} 2"),
+    PollKind.MULTI: N_("For example: vote {ref} {some}"),
+    PollKind.RANKED: N_("List options best first, for example: vote {ref} {ranking}"),
+    PollKind.SCORE: N_("Give option=score pairs from 0 to {max_score}, for example: "
+                       "vote {ref} 1=5 2=3"),
+    PollKind.DOTS: N_("Give option=dots pairs using up to {dots} dots, for example: "
+                      "vote {ref} {spread}"),
+    PollKind.CONSENT: N_("For example: vote {ref} agree, or vote {ref} block and a reason"),
+    PollKind.IDEAS: N_('Add an idea with: idea {ref} "your idea"'),
 }
 
 
 def describe_ballot(spec: PollSpec, ballot: Ballot) -> str:
     """The ballot in words, for the voter's private confirmation only."""
-    lead = {
-        PollKind.CONSENT: "You said",
-        PollKind.RANKED: "Your ranking",
-        PollKind.SCORE: "Your scores",
-        PollKind.DOTS: "Your dots",
-    }.get(spec.kind, "You chose")
-    return f"{lead}: {ballot_summary(spec, ballot)}."
+    summary = ballot_summary(spec, ballot)  # stances named in the reader's language
+    if spec.kind is PollKind.CONSENT:
+        return _("You said: {ballot}.").format(ballot=summary)
+    if spec.kind is PollKind.RANKED:
+        return _("Your ranking: {ballot}.").format(ballot=summary)
+    if spec.kind is PollKind.SCORE:
+        return _("Your scores: {ballot}.").format(ballot=summary)
+    if spec.kind is PollKind.DOTS:
+        return _("Your dots: {ballot}.").format(ballot=summary)
+    return _("You chose: {ballot}.").format(ballot=summary)

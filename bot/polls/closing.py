@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from bot.context import Core
 from bot.counting.outcome import rule_words
 from bot.effects import Effect, Post, UpdatePost
+from bot.i18n import current, public, space_languages, speaking
 from bot.model import Actor, Decision, Opened, Outcome, Poll, PollStatus
 from bot.polls.announce import OUTCOME, announce_job, answers_asked
 from bot.polls.counter import Counter
@@ -62,7 +63,13 @@ async def close_polls(core: Core, polls: Sequence[Poll], now: datetime,
         return closed
     eligible = await store.member_counts([poll.space for poll in taken])
     opened: dict[int, Opened] = {}
-    outcomes = await Counter(core).count_many(taken, eligible, closing=True, opened=opened)
+    # The decision log keeps one wording: the space's language, whoever closed the poll.
+    # A bilingual space's outcome post also gets the count in its other language.
+    languages = space_languages()
+    versions: dict[int, dict[str, Outcome]] = {}
+    with speaking(languages[0]):
+        outcomes = await Counter(core).count_many(taken, eligible, closing=True, opened=opened,
+                                                  also_in=languages[1:], versions=versions)
     decisions: dict[int, tuple[Poll, Decision, Outcome]] = {}
     for poll in taken:
         outcome = outcomes[poll.id]
@@ -78,23 +85,37 @@ async def close_polls(core: Core, polls: Sequence[Poll], now: datetime,
         if by is None and poll.spec.closes_at is not None:
             # Closed by its timer: votes stopped at the closing time, even if the count ran later.
             at = min(now, poll.spec.closes_at)
-        decisions[poll.id] = (poll, decision_of(poll, outcome, PollStatus.CLOSED, at), outcome)
+        with speaking(languages[0]):
+            decision = decision_of(poll, outcome, PollStatus.CLOSED, at)
+        decisions[poll.id] = (poll, decision, outcome)
     # A closing by hand has no job of its own to retry its announcement: it gets a check
     # (bot.polls.announce) in the closing transaction. A timer's CLOSE job does that itself.
     checks = [announce_job(OUTCOME, now)] if by is not None else []
     finished = await _finish(core, [(pid, d) for pid, (_, d, _) in decisions.items()], opened,
                              checks, closed)
+    waiting = [decisions[pid][0].creator for pid in finished if decisions[pid][2].awaiting]
+    readers = await core.languages_of(waiting) if waiting else {}
     for poll_id in finished:
         poll, decision, outcome = decisions[poll_id]
         ended = replace(poll, status=PollStatus.CLOSED, closed_at=decision.closed_at)
-        closed[poll_id] = [
-            Post(poll.space, outcome_card(ended, outcome), key=f"outcome:{poll.id}"),
-            UpdatePost(poll.space, f"poll:{poll.id}",
-                       poll_card(ended, outcome.voted, eligible[poll.space.key],
-                                 core.zone_of(poll.space))),
-            *answers_asked(ended, outcome),
-        ]
+        closed[poll_id] = _announced(core, ended, outcome, versions.get(poll_id, {}),
+                                     eligible[poll.space.key])
+        with speaking(readers.get(poll.creator)):
+            closed[poll_id] += answers_asked(ended, outcome)
     return closed
+
+
+def _announced(core: Core, ended: Poll, outcome: Outcome, written: dict[str, Outcome],
+               eligible: int) -> list[Effect]:
+    """An ended poll's outcome post and its updated card, in the space's language(s);
+    ``written`` has the outcome in the space's other language, if it has one."""
+    tz = core.zone_of(ended.space)
+    return [
+        Post(ended.space, public(lambda: outcome_card(ended, written.get(current(), outcome))),
+             key=f"outcome:{ended.id}"),
+        UpdatePost(ended.space, f"poll:{ended.id}",
+                   public(lambda: poll_card(ended, outcome.voted, eligible, tz))),
+    ]
 
 
 async def _finish(core: Core, decisions: list[tuple[int, Decision]],

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from bot.context import Core
 from bot.counting.rules import GroupInfo, Tagged, decide_in_groups, hold_for_answers
 from bot.errors import BadInput
+from bot.i18n import _, speaking
 from bot.model import GROUP_RULES, Group, Opened, Outcome, Poll, PollKind, PollSpec, SpaceRef
 from bot.records import ballot_from_json
 
@@ -34,9 +35,9 @@ class Counter:
         if await self.store.groups(space):
             return
         what = f"--rule {spec.rule}" if spec.rule in GROUP_RULES else "--quorum-each"
-        raise BadInput(f"This space has no groups yet, so {what} has nothing to work with. A "
-                       'facilitator can declare them first (group add staff "Staff"), and '
-                       "people join with: group join staff")
+        raise BadInput(_("This space has no groups yet, so {flag} has nothing to work with. A "
+                         'facilitator can declare them first (group add staff "Staff"), and '
+                         "people join with: group join staff").format(flag=what))
 
     async def count(self, poll: Poll, eligible: int, *, closing: bool = False) -> Outcome:
         """Count a poll with its group rule; at close, a proposal may wait for answers."""
@@ -48,13 +49,19 @@ class Counter:
 
     async def count_many(self, polls: Sequence[Poll], eligible: Mapping[str, int], *,
                          closing: bool = False,
-                         opened: dict[int, Opened] | None = None
+                         opened: dict[int, Opened] | None = None,
+                         also_in: Sequence[str] = (),
+                         versions: dict[int, dict[str, Outcome]] | None = None,
                          ) -> dict[int, Outcome | Exception]:
         """``count`` for several polls with a few reads in all; ``eligible`` is by space key.
 
         The ballots are opened (``Keyring.open``) with each poll's salt; when ``opened`` is
         given it receives them in plain text, by poll id, for the store to keep at close.
         A poll whose count fails gets its exception, not an outcome; the others still count.
+
+        An outcome's words are written in the language of the moment. ``versions``, when
+        given, also receives each outcome written in every language of ``also_in`` (by
+        poll id, then language), for a post in a bilingual space; the ballots are read once.
         """
         ids = [poll.id for poll in polls]
         rows = await self.store.tagged_ballots_of(ids)
@@ -71,6 +78,11 @@ class Counter:
                          for name, text, tags in rows[poll.id]]
                 counted[poll.id] = self._decide(poll, plain, eligible[poll.space.key],
                                                 infos[poll.space.key], closing)
+                for code in also_in if versions is not None else ():
+                    with speaking(code):
+                        versions.setdefault(poll.id, {})[code] = self._decide(
+                            poll, plain, eligible[poll.space.key], infos[poll.space.key],
+                            closing)
                 if opened is not None:
                     opened[poll.id] = Opened(
                         ballots=tuple((name, text) for name, text, _ in plain))

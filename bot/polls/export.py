@@ -1,4 +1,9 @@
-"""The decision log as JSON or CSV: aggregates only, never ballots or voters."""
+"""The decision log as JSON or CSV: aggregates only, never ballots or voters.
+
+A proposal amended into new rounds (``amend #N``) has one entry per round, each with
+``round``, ``follows`` (the poll number of the round before) and ``amended_as`` (the
+poll number of the round after), so the chain can be followed in a spreadsheet.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from bot.records import outcome_to_dict
 CSV_COLUMNS = (
     "space", "poll", "question", "kind", "method", "rule", "status", "options", "summary",
     "reason", "winners", "passed", "tallies", "voted", "eligible", "opened_at", "closed_at",
-    "reasons", "responses", "groups", "follow_ups",
+    "reasons", "responses", "groups", "follow_ups", "round", "follows", "amended_as",
 )
 
 
@@ -36,6 +41,7 @@ def decision_to_dict(decision: Decision) -> dict[str, Any]:
         "outcome": outcome,
         "opened_at": decision.opened_at.isoformat(),
         "closed_at": decision.closed_at.isoformat(),
+        **_rounds(decision),
     }
 
 
@@ -63,8 +69,18 @@ def decisions_csv(decisions: Sequence[Decision]) -> str:
             " | ".join(f"{n}. {_cell(text)}" for n, text in o.responses),
             " | ".join(f"{_cell(name)}: {_cell(text)}" for name, text in o.groups),
             " | ".join(f"{day}: {_cell(text)}" for day, text in o.follow_ups),
+            *("" if value is None else value for value in _rounds(decision).values()),
         ])
     return buffer.getvalue()
+
+
+def _rounds(decision: Decision) -> dict[str, int | None]:
+    """Which round of its proposal a decision is (``amend``), the number of the round it
+    follows and of the round that followed it; 1, None and None for a first round."""
+    place = decision.round
+    return {"round": place.number if place is not None else 1,
+            "follows": place.previous if place is not None else None,
+            "amended_as": decision.amended_as}
 
 
 def _cell(text: str) -> str:

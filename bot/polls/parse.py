@@ -16,6 +16,7 @@ from bot.commands import (
     ShowResults,
 )
 from bot.errors import BadInput, expect_no_args
+from bot.i18n import N_, _
 from bot.model import Actor, SpaceRef
 from bot.parsing import ref_number, split_flags, whole_number
 
@@ -39,13 +40,13 @@ POLL_FLAGS = {
 }
 PROPOSE_FLAGS = {k: v for k, v in POLL_FLAGS.items()
                  if k not in ("--kind", "--method", "--max-picks", "--dots")}
-#: Added to "I expected a number like #1 after …".
-LOOK = " Type polls (or schedules) to see what there is."
+#: Added to "I expected a number like #1 after …" (English here: shown with ``_(LOOK)``).
+LOOK = N_("Type polls (or schedules) to see what there is.")
 
 
 def poll_ref(word: str, verb: str) -> int:
     """The poll number in ``#3``; a polite ``BadInput`` if it is not one."""
-    return ref_number(word, verb, LOOK)
+    return ref_number(word, verb, " " + _(LOOK))
 
 
 def _poll(args: list[str], actor: Actor, space: SpaceRef, *, proposal: bool) -> CreatePoll:
@@ -53,17 +54,19 @@ def _poll(args: list[str], actor: Actor, space: SpaceRef, *, proposal: bool) -> 
     verb = "propose" if proposal else "poll"
     positional, flags = split_flags(args, allowed, verb)
     if not positional:
-        example = ('propose "Move the meeting to Thursdays"' if proposal
-                   else 'poll "Where should we meet?" "Library" "Park"')
-        raise BadInput(f"Write the question first, in quotes: {example}")
+        if proposal:
+            raise BadInput(_('Write the question first, in quotes: propose "Move the meeting to '
+                             'Thursdays"'))
+        raise BadInput(_('Write the question first, in quotes: poll "Where should we meet?" '
+                         '"Library" "Park"'))
     if "--open" in flags and "--anonymous" in flags:
-        raise BadInput("Choose either --open or --anonymous, not both.")
+        raise BadInput(_("Choose either --open or --anonymous, not both."))
     if "--show-results" in flags and "--hide-results" in flags:
-        raise BadInput("Choose either --show-results or --hide-results, not both.")
+        raise BadInput(_("Choose either --show-results or --hide-results, not both."))
     show = True if "--show-results" in flags else False if "--hide-results" in flags else None
     if proposal and len(positional) > 1:
-        raise BadInput('A proposal is one piece of text in quotes: propose "Move the meeting to '
-                       'Thursdays". For options, use poll instead.')
+        raise BadInput(_('A proposal is one piece of text in quotes: propose "Move the meeting '
+                         'to Thursdays". For options, use poll instead.'))
     return CreatePoll(
         actor,
         space,
@@ -100,7 +103,7 @@ def _propose(args: list[str], actor: Actor, space: SpaceRef) -> CreatePoll:
 
 def _vote(args: list[str], actor: Actor, space: SpaceRef) -> CastVote:
     if not args:
-        raise BadInput("Say which poll and what you vote for, like: vote #1 2")
+        raise BadInput(_("Say which poll and what you vote for, like: vote #1 2"))
     return CastVote(actor, space, poll=poll_ref(args[0], "vote"), choices=tuple(args[1:]))
 
 
@@ -114,7 +117,7 @@ def _list(verb: str) -> Callable[[list[str], Actor, SpaceRef], Command]:
 def _one_poll(verb: str, make: Callable[..., Command]) -> Callable[..., Command]:
     def parse(args: list[str], actor: Actor, space: SpaceRef) -> Command:
         if len(args) != 1:
-            raise BadInput(f"Say which poll, like: {verb} #1")
+            raise BadInput(_("Say which poll, like: {verb} #1").format(verb=verb))
         return make(actor, space, poll=poll_ref(args[0], verb))
     return parse
 
@@ -125,7 +128,7 @@ def _decisions(args: list[str], actor: Actor, space: SpaceRef) -> ListDecisions:
         return ListDecisions(actor, space, poll=poll_ref(args[0], "decisions"))
     if args:
         if len(args) != 1 or not args[0].isdigit() or not 1 <= int(args[0]) <= 100:
-            raise BadInput("Write decisions, or decisions 20 to see more (up to 100).")
+            raise BadInput(_("Write decisions, or decisions 20 to see more (up to 100)."))
         limit = int(args[0])
     return ListDecisions(actor, space, limit=limit)
 

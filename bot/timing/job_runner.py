@@ -2,7 +2,8 @@
 
 ``bot.timing.timekeeper.Timekeeper`` claims due jobs and hands them here a batch at a time;
 a burst due at the same minute costs a few queries per batch, not a few per job.
-See ``docs/timing.md``.
+Reminders wait for each reader's quiet hours to end and keep within their daily cap on
+private messages, a poll's last reminder first. See ``docs/timing.md``.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
 from bot.cards import Card, Items, Note, Text
 from bot.context import Core
 from bot.effects import DirectMessage, Effect, Post
+from bot.i18n import N_, _, ngettext, public, speaking
 from bot.model import Poll, PollKind, PollStatus
 from bot.polls.announce import announce, outcome_key, outcome_post, undelivered, wanted_keys
 from bot.polls.ballots import vote_example
@@ -25,7 +28,8 @@ from bot.timed_work import Job, JobKind, NewJob, Schedule
 from bot.timeparse import describe_duration
 from bot.timing.recurrence import next_occurrence
 from bot.timing.schedules import occurrence_effects
-from bot.voices.nudges import NudgeSweep, member_zone
+from bot.voice_model import Nudge, NudgeReason
+from bot.voices.nudges import NudgeSweep, less_urgent_cap, member_zone
 
 #: Items a long loop over a batch handles between turns for other tasks (``take_turns``).
 TURN = 100
@@ -34,6 +38,28 @@ CLOSING_RECHECK = timedelta(minutes=2)
 #: A reminder later than this share of its lead time is dropped: a "24 hours left" note
 #: sent with 3 hours left would mislead.
 LATE_REMINDER_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class _Due:
+    """A reminder job still worth running, with its poll.
+
+    ``last``: it is the poll's last reminder (the most urgent kind). ``held``: when it was
+    held back by its readers' quiet hours, and when those ended (None: it runs at its own
+    time).
+    """
+
+    job: Job
+    poll: Poll
+    closes: datetime
+    lead: timedelta
+    last: bool
+    held: tuple[datetime, datetime] | None
+
+
+def _soonest(due: _Due) -> tuple[datetime, int]:
+    return due.closes, due.poll.id
+
 
 #: What a job run produced: its effects and the jobs that follow it.
 Ran = tuple[list[Effect], list[NewJob]]
@@ -63,6 +89,13 @@ class JobRunner:
         kinds: dict[JobKind, list[Job]] = {}
         for job in jobs:
             kinds.setdefault(job.kind, []).append(job)
+        # No command sets a language for timed work: public posts are written in the
+        # space's language(s) (``bot.i18n.public``), private ones in each reader's.
+        with self.core.in_space():
+            return await self._run_lanes(kinds, now)
+
+    async def _run_lanes(self, kinds: dict[JobKind, list[Job]],
+                         now: datetime) -> dict[int, Ran | Exception]:
         lanes = [
             _lane(kinds.get(JobKind.CLOSE, []), partial(self._with_polls, self._close_batch,
                                                          now=now)),
@@ -110,8 +143,8 @@ class JobRunner:
                 results[job.id] = await _guarded(self._close_one(poll, now))
             else:
                 closing[poll.id] = (job, poll)
-        closed = await close_polls(self.core, [poll for _, poll in closing.values()], now)
-        for poll_id, (job, _) in closing.items():
+        closed = await close_polls(self.core, [poll for _job, poll in closing.values()], now)
+        for poll_id, (job, _poll) in closing.items():
             done = closed[poll_id]
             results[job.id] = done if isinstance(done, Exception) else self._after_close(
                 poll_id, done, now)
@@ -151,58 +184,113 @@ class JobRunner:
         if job.poll_id is None:
             return []
         poll = (await self.store.get_polls([job.poll_id])).get(job.poll_id)
-        return await undelivered(self.core, job, poll)
+        with self.core.in_space():
+            return await undelivered(self.core, job, poll)
 
     async def _remind_batch(self, jobs: list[Job], polls: dict[int, Poll],
                             now: datetime) -> dict[int, Ran | Exception]:
-        results: dict[int, Ran | Exception] = {job.id: NOTHING for job in jobs}
-        due: list[tuple[Job, Poll]] = []
+        due: list[_Due] = []
         for job in jobs:
             poll = polls.get(job.poll_id) if job.poll_id is not None else None
             if poll is None or not poll.is_open or poll.spec.closes_at is None:
                 continue
-            lead = timedelta(seconds=json.loads(job.data).get("before", 0))
+            data = json.loads(job.data)
+            lead = timedelta(seconds=data.get("before", 0))
             left = poll.spec.closes_at - now
             if left <= timedelta(0) or now - job.due_at > lead * LATE_REMINDER_SHARE:
                 continue
-            due.append((job, poll))
-        if not due:
-            return results
-        members = await self.store.members_without_votes([poll.id for _, poll in due])
-        voted = await self.store.voted_counts([poll.id for _, poll in due])
-        eligible = await self.store.member_counts([poll.space for _, poll in due])
-        own = await self.store.member_timezones({m for _, poll in due for m in members[poll.id]})
-        # One private message per person, however many of their polls are due together,
-        # in their own time zone, and none in their quiet hours (as nudges).
-        posted: dict[int, list[Effect]] = {}
-        waiting: dict[tuple[str, str], list[tuple[Poll, str]]] = {}
+            last = not poll.spec.reminders or lead.total_seconds() <= min(poll.spec.reminders)
+            held = ((datetime.fromisoformat(data["held"]), datetime.fromisoformat(data["until"]))
+                    if "held" in data else None)
+            due.append(_Due(job, poll, poll.spec.closes_at, lead, last, held))
+        effects: dict[int, list[Effect]] = {}
+        later: dict[int, list[NewJob]] = {}
+        if due:
+            await self._public_lines(due, now, effects)
+            await self._private(due, now, effects, later)
+        return {job.id: (effects.get(job.id, []), later.get(job.id, [])) for job in jobs}
+
+    async def _public_lines(self, due: list[_Due], now: datetime,
+                            effects: dict[int, list[Effect]]) -> None:
+        """The channel's line for each reminder run at its own time ("3 of 8 have voted")."""
+        posting = [d for d in due if d.held is None]  # a held one was posted when it fell due
+        if not posting:
+            return
+        voted = await self.store.voted_counts([d.poll.id for d in posting])
+        eligible = await self.store.member_counts([d.poll.space for d in posting])
+        for index, d in enumerate(posting):
+            await take_turns(index)
+            effects[d.job.id] = [Post(d.poll.space, public(partial(
+                closing_soon_card, d.poll, d.closes - now, voted[d.poll.id],
+                eligible[d.poll.space.key])))]
+
+    async def _private(self, due: list[_Due], now: datetime, effects: dict[int, list[Effect]],
+                       later: dict[int, list[NewJob]]) -> None:
+        """One private message per person, however many of their polls are due together,
+        in their own time zone, within their daily cap. Someone in their quiet hours gets
+        it when those end (a reminder job for that moment), unless the poll closes first.
+        """
+        members = await self.store.members_without_votes([d.poll.id for d in due])
+        own = await self.store.member_timezones({m for d in due for m in members[d.poll.id]})
+        policy = self.core.settings.nudges
+        waiting: dict[tuple[str, str], dict[int, _Due]] = {}
         first_job: dict[tuple[str, str], int] = {}
-        quiet = self.core.settings.nudges.quiet
-        for index, (job, poll) in enumerate(due):
+        zones: dict[tuple[str, str], str] = {}
+        for index, d in enumerate(due):
             await take_turns(index)
-            assert poll.spec.closes_at is not None
-            when = describe_duration(poll.spec.closes_at - now)
-            posted[job.id] = [Post(poll.space, Card(
-                title=f"{poll.ref} closes in {when}",
-                lines=(Text(f"{poll.spec.question} — "
-                            f"{participation(voted[poll.id], eligible[poll.space.key])}."),
-                       Text(f"To vote: {vote_example(poll.spec, poll.ref)}")),
-            ))]
-            space_zone = self.core.zone_of(poll.space)
-            for member in members[poll.id]:
-                if quiet(now, member_zone(own.get(member), space_zone)):
+            space_zone = self.core.zone_of(d.poll.space)
+            wakes: set[datetime] = set()
+            for member in members[d.poll.id]:
+                tz = member_zone(own.get(member), space_zone)
+                if d.held is not None and policy.quiet_until(d.held[0], tz) != d.held[1]:
+                    continue  # not one of the people this reminder waited for
+                wake = policy.quiet_until(now, tz)
+                if wake is not None:
+                    if d.held is None and wake < d.closes:
+                        wakes.add(wake)
                     continue
-                who = (poll.space.platform, member)
-                waiting.setdefault(who, []).append((poll, when))
-                first_job.setdefault(who, job.id)
-        for index, ((platform, member), polls_due) in enumerate(waiting.items()):
+                who = (d.poll.space.platform, member)
+                waiting.setdefault(who, {}).setdefault(d.poll.id, d)
+                first_job.setdefault(who, d.job.id)
+                zones[who] = tz
+            # Each job says when it was held and until when: it is for the people whose
+            # quiet hours ended then (worked out again from their zones; names are not kept).
+            later[d.job.id] = [NewJob(JobKind.REMIND, wake, poll_id=d.poll.id, data=json.dumps(
+                {"before": int(d.lead.total_seconds()), "held": now.isoformat(),
+                 "until": wake.isoformat()})) for wake in sorted(wakes)]
+        listed = {who: sorted(by_poll.values(), key=_soonest)
+                  for who, by_poll in waiting.items()}
+        sent = await self._within_cap(listed, now)
+        # Each reader's own language: one query for the whole batch.
+        languages = await self.core.languages_of({who[1] for who in sent}) if sent else {}
+        for index, who in enumerate(sent):
             await take_turns(index)
-            tz = member_zone(own.get(member), self.core.zone_of(polls_due[0][0].space))
-            card = (reminder_card(*polls_due[0], tz) if len(polls_due) == 1
-                    else reminders_card(polls_due, tz))
-            posted[first_job[(platform, member)]].append(DirectMessage(platform, member, card))
-        results.update({job_id: (effects, []) for job_id, effects in posted.items()})
-        return results
+            with speaking(languages.get(who[1])):
+                items = [(d.poll, describe_duration(d.closes - now)) for d in listed[who]]
+                card = (reminder_card(*items[0], zones[who]) if len(items) == 1
+                        else reminders_card(items, zones[who]))
+            effects.setdefault(first_job[who], []).append(DirectMessage(*who, card))
+
+    async def _within_cap(self, listed: dict[tuple[str, str], list[_Due]],
+                          now: datetime) -> list[tuple[str, str]]:
+        """Who may have their reminder under their daily cap (each logged as one message).
+
+        A message with a poll's last reminder takes any room left; one with only earlier
+        reminders must leave room for the last reminders the person is due to get in the
+        next 24 hours, as nudges must (``less_urgent_cap``). A reminder held back is not
+        sent later: the poll's next reminder or its outcome follows.
+        """
+        policy = self.core.settings.nudges
+        urgent: list[Nudge] = []
+        early: list[Nudge] = []
+        for who, items in listed.items():
+            log = Nudge(who[1], items[0].poll.space, NudgeReason.REMINDER, now)
+            (urgent if any(d.last for d in items) else early).append(log)
+        sent = await self.store.claim_messages(urgent, policy.cap(now)) if urgent else []
+        if early:
+            cap = await less_urgent_cap(self.core, [log.member for log in early], now)
+            sent += await self.store.claim_messages(early, cap)
+        return [(log.space.platform, log.member) for log in sent]
 
     async def _occur_batch(self, jobs: list[Job], now: datetime) -> dict[int, Ran | Exception]:
         results: dict[int, Ran | Exception] = {job.id: NOTHING for job in jobs}
@@ -254,27 +342,45 @@ async def _lane(jobs: list[Job],
         return {job.id: error for job in jobs}
 
 
+def closing_soon_card(poll: Poll, left: timedelta, voted: int, eligible: int) -> Card:
+    """The channel's line when a reminder falls due: "#1 closes in 1 day", who has voted."""
+    return Card(
+        title=_("{ref} closes in {when}").format(ref=poll.ref, when=describe_duration(left)),
+        lines=(Text(f"{poll.spec.question} — {participation(voted, eligible)}."),
+               Text(_("To vote: {example}").format(example=vote_example(poll.spec, poll.ref)))),
+    )
+
+
+#: The last line of every private reminder (English here: shown with ``_(ONLY_YOU)``).
+ONLY_YOU = N_("Only you got this message; nobody is told who has or has not voted.")
+
+
 def reminders_card(polls: Sequence[tuple[Poll, str]], tz: str) -> Card:
     """One private reminder for several polls closing soon (``(poll, "1 hour")`` each)."""
-    items = tuple(f"{poll.ref} in #{poll.space.channel}: {poll.spec.question} — closes in "
-                  f"{when}. {vote_example(poll.spec, poll.ref)}" for poll, when in polls)
+    items = tuple(_("{ref} in #{channel}: {question} — closes in {when}. {example}").format(
+        ref=poll.ref, channel=poll.space.channel, question=poll.spec.question, when=when,
+        example=vote_example(poll.spec, poll.ref)) for poll, when in polls)
     return Card(
-        title=f"Reminder: {len(polls)} polls close soon, and you have not voted",
+        title=ngettext("Reminder: {count} poll closes soon, and you have not voted",
+                       "Reminder: {count} polls close soon, and you have not voted",
+                       len(polls)).format(count=len(polls)),
         lines=(Items(items),
-               Note("Need longer on one? Ask privately with more-time and its number."),
-               Note("Only you got this message; nobody is told who has or has not voted.")),
+               Note(_("Need longer on one? Ask privately with more-time and its number.")),
+               Note(_(ONLY_YOU))),
     )
 
 
 def reminder_card(poll: Poll, when: str, tz: str) -> Card:
     """The private reminder to someone who has not voted yet."""
     return Card(
-        title=f"Reminder: {poll.ref} in #{poll.space.channel} closes in {when}",
+        title=_("Reminder: {ref} in #{channel} closes in {when}").format(
+            ref=poll.ref, channel=poll.space.channel, when=when),
         lines=(
-            Text(f"The group is deciding: {poll.spec.question}"),
-            Text(f"You have not voted yet. {vote_example(poll.spec, poll.ref)}"),
-            Note("It closes {time}. Need longer? Ask privately with more-time "
-                 f"{poll.ref}.", at=poll.spec.closes_at, tz=tz),
-            Note("Only you got this message; nobody is told who has or has not voted."),
+            Text(_("The group is deciding: {question}").format(question=poll.spec.question)),
+            Text(_("You have not voted yet. {example}").format(
+                example=vote_example(poll.spec, poll.ref))),
+            Note(_("It closes {time}. Need longer? Ask privately with more-time {ref}.").format(
+                time="{time}", ref=poll.ref), at=poll.spec.closes_at, tz=tz),
+            Note(_(ONLY_YOU)),
         ),
     )

@@ -14,6 +14,7 @@ from functools import lru_cache
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.errors import BadInput
+from bot.i18n import _, ngettext
 from bot.timed_work import Schedule
 from bot.timeparse import parse_duration, zone
 
@@ -29,16 +30,16 @@ def check_cron(expr: str, tz: str) -> CronTrigger:
     """
     fields = expr.split()
     if len(fields) != 5:
-        raise BadInput('Write --cron with five fields: minute hour day month weekday, like '
-                       '--cron "0 10 * * MON" for 10:00 every Monday.')
+        raise BadInput(_('Write --cron with five fields: minute hour day month weekday, like '
+                         '--cron "0 10 * * MON" for 10:00 every Monday.'))
     try:
         trigger = CronTrigger.from_crontab(expr, timezone=zone(tz))
     except ValueError as error:
-        raise BadInput(f"I couldn't read the cron expression {expr!r} ({error}). Example: "
-                       '--cron "0 10 * * MON".') from None
+        raise BadInput(_("I couldn't read the cron expression {expr} ({error}). Example: "
+                         '--cron "0 10 * * MON".').format(expr=repr(expr), error=error)) from None
     if fields[0] == "*" or "," in fields[0] or "/" in fields[0] or "-" in fields[0]:
-        raise BadInput("A schedule can run at most once an hour: give one minute, like "
-                       '--cron "0 10 * * MON".')
+        raise BadInput(_("A schedule can run at most once an hour: give one minute, like "
+                         '--cron "0 10 * * MON".'))
     return trigger
 
 
@@ -50,9 +51,9 @@ def check_every(text: str) -> timedelta:
     """
     interval = parse_duration(text)
     if interval is None:
-        raise BadInput("Write --every with a length of time, like --every 1w or --every 2d.")
+        raise BadInput(_("Write --every with a length of time, like --every 1w or --every 2d."))
     if not MIN_INTERVAL <= interval <= MAX_INTERVAL:
-        raise BadInput("A schedule repeats at most every hour and at least once a year.")
+        raise BadInput(_("A schedule repeats at most every hour and at least once a year."))
     return interval
 
 
@@ -86,13 +87,24 @@ def add_local(at: datetime, interval: timedelta, tz: str) -> datetime:
 
 
 def describe(schedule: Schedule) -> str:
-    """The schedule's timing in words."""
+    """The schedule's timing in words, in the reader's language."""
+    tz = schedule.timezone
     if schedule.cron is not None:
-        return f'cron "{schedule.cron}" ({schedule.timezone})'
+        return _('cron "{cron}" ({zone})').format(cron=schedule.cron, zone=tz)
     assert schedule.every_seconds is not None
     seconds = schedule.every_seconds
-    for unit, size in (("week", 604800), ("day", 86400), ("hour", 3600)):
-        if seconds % size == 0:
-            count = seconds // size
-            return f"every {count} {unit}{'s' if count != 1 else ''} ({schedule.timezone})"
-    return f"every {seconds // 60} minutes ({schedule.timezone})"
+    if seconds % 604800 == 0:
+        count = seconds // 604800
+        return ngettext("every {count} week ({zone})", "every {count} weeks ({zone})",
+                        count).format(count=count, zone=tz)
+    if seconds % 86400 == 0:
+        count = seconds // 86400
+        return ngettext("every {count} day ({zone})", "every {count} days ({zone})",
+                        count).format(count=count, zone=tz)
+    if seconds % 3600 == 0:
+        count = seconds // 3600
+        return ngettext("every {count} hour ({zone})", "every {count} hours ({zone})",
+                        count).format(count=count, zone=tz)
+    count = seconds // 60
+    return ngettext("every {count} minute ({zone})", "every {count} minutes ({zone})",
+                    count).format(count=count, zone=tz)

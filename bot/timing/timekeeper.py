@@ -44,6 +44,9 @@ BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10),
            timedelta(minutes=30))
 MAX_ATTEMPTS = len(BACKOFF) + 1
 
+#: Lanes that run one after the other, reminders first, beside the others (``run_due``).
+IN_TURN = (JobKind.REMIND, JobKind.NUDGE)
+
 Deliver = Callable[[list[Effect]], Awaitable[None]]
 #: Told of each job run: its kind, its lag (seconds from due to run) and the outcome:
 #: "delivered", "nothing" (no effects), "retry" or "failed" (given up).
@@ -96,7 +99,8 @@ class Timekeeper:
         a lane claims a batch of its kind, runs it, delivers it, marks it done and claims
         the next, without waiting for the other lanes' batches. A burst of cheap
         check-ins is then not held up batch by batch behind the closings due with it,
-        and one lane's database waits are another lane's time to compute.
+        and one lane's database waits are another lane's time to compute. Only nudges
+        wait for reminders, so that a reminder due now is first to a person's daily cap.
         """
         try:
             # Counted contributions wait in memory for a batch; each tick writes them out.
@@ -104,14 +108,21 @@ class Timekeeper:
         except Exception as error:
             log.warning("contributions not written this tick (%s)", type(error).__name__)
         await self._prune(now)
-        lanes = await asyncio.gather(*(self._run_lane(kind, now) for kind in JobKind),
-                                     return_exceptions=True)
+        lanes = await asyncio.gather(*(self._run_lane(kind, now) for kind in JobKind
+                                       if kind not in IN_TURN),
+                                     self._reminders_then_nudges(now), return_exceptions=True)
         # Every lane has finished before a failure is passed on, so nothing of this tick
         # is still running when the next one starts.
         for lane in lanes:
             if isinstance(lane, BaseException):
                 raise lane
         return sum(lane for lane in lanes if isinstance(lane, int))
+
+    async def _reminders_then_nudges(self, now: datetime) -> int:
+        """The reminder lane, then the nudge lane: a person's daily cap on private messages
+        goes to a reminder due now before a nudge due at the same moment."""
+        ran = await self._run_lane(JobKind.REMIND, now)
+        return ran + await self._run_lane(JobKind.NUDGE, now)
 
     async def prepare(self, until: datetime) -> None:
         """Read ahead the polls and schedules of jobs due by ``until`` (into the store's

@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.i18n import N_
 from bot.model import Group
 from bot.voice_model import BalancePolicy
 
-#: The pseudo-group of members who belong to no declared group.
-UNGROUPED = Group("", "Not in any group")
-
-
+#: The pseudo-group of members who belong to no declared group (its name is shown with
+#: ``bot.i18n._``, in the reader's language).
+UNGROUPED = Group("", N_("Not in any group"))
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ from bot.commands import Command
 from bot.context import Core
 from bot.effects import Effect, Reply
 from bot.errors import BadInput, expect_no_args
+from bot.i18n import _
 from bot.model import Actor, SpaceRef
-from bot.voice_model import ContributionKind, Preferences
+from bot.voice_model import ContributionKind, Preferences, contribution_name
 from bot.voices.cards import balance_card, me_card, nudge_counts_card
 from bot.voices.nudges import NudgeSweep
 
@@ -89,12 +90,12 @@ def _parse_say(args: list[str], actor: Actor, space: SpaceRef) -> Spoke:
         if args[0].lower() == "--reply":
             kind, args = ContributionKind.REPLY, args[1:]
         elif len(args) < 2:
-            raise BadInput("--event needs an id after it, like: say --event E1 hello")
+            raise BadInput(_("--event needs an id after it, like: say --event E1 hello"))
         else:
             event_id, args = args[1], args[2:]
     if not args:
-        raise BadInput('Write something after say, like: say "Hello all". It is counted as a '
-                       "message; its words are not kept.")
+        raise BadInput(_('Write something after say, like: say "Hello all". It is counted as '
+                         "a message; its words are not kept."))
     return Spoke(actor, space, kind=kind, event_id=event_id, echo=True)
 
 
@@ -103,8 +104,8 @@ def _parse_balance(args: list[str], actor: Actor, space: SpaceRef) -> ShowBalanc
         return ShowBalance(actor, space)
     if len(args) == 2 and args[0].lower() == "--days":
         return ShowBalance(actor, space, days=args[1])
-    raise BadInput(f"Write balance, or balance --days 30 to choose the window (1 to {MAX_DAYS} "
-                   "days).")
+    raise BadInput(_("Write balance, or balance --days 30 to choose the window (1 to {most} "
+                     "days).").format(most=MAX_DAYS))
 
 
 def _switch(verb: str, make: Callable[..., Command]) -> Callable[..., Command]:
@@ -113,7 +114,8 @@ def _switch(verb: str, make: Callable[..., Command]) -> Callable[..., Command]:
             return make(actor, space)
         if len(args) == 1 and args[0].lower() in ("on", "off"):
             return make(actor, space, on=args[0].lower() == "on")
-        raise BadInput(f"Write {verb} on or {verb} off (or just {verb} to see your setting).")
+        raise BadInput(_("Write {verb} on or {verb} off (or just {verb} to see your "
+                         "setting).").format(verb=verb))
     return parse
 
 
@@ -122,7 +124,7 @@ def _parse_forget(args: list[str], actor: Actor, space: SpaceRef) -> ForgetMe:
         return ForgetMe(actor, space)
     if len(args) == 1 and args[0].lower() == "confirm":
         return ForgetMe(actor, space, confirm=True)
-    raise BadInput("Write forget-me to see what would be erased, then forget-me confirm.")
+    raise BadInput(_("Write forget-me to see what would be erased, then forget-me confirm."))
 
 
 def _plain(verb: str, make: Callable[..., Command]) -> Callable[..., Command]:
@@ -166,14 +168,15 @@ class VoiceCommands:
     async def spoke(self, cmd: Spoke) -> list[Effect]:
         """Count a message or reply; show nothing (the playground gets a private line)."""
         if cmd.kind not in (ContributionKind.MESSAGE, ContributionKind.REPLY):
-            raise BadInput("Only messages and replies are counted this way.")
+            raise BadInput(_("Only messages and replies are counted this way."))
         if cmd.event_id is not None and not (0 < len(cmd.event_id) <= MAX_EVENT_ID):
-            raise BadInput(f"An event id is 1 to {MAX_EVENT_ID} characters.")
+            raise BadInput(_("An event id is 1 to {most} characters.").format(most=MAX_EVENT_ID))
         await self.core.contribute(cmd.space, cmd.actor, cmd.kind, cmd.event_id)
         if not cmd.echo:
             return []
-        return [Reply(cmd.actor, cmd.space, Card(title="(counted)", lines=(
-            Text(f"Counted as a {cmd.kind.value}; its words were not kept."),)))]
+        return [Reply(cmd.actor, cmd.space, Card(title=_("(counted)"), lines=(
+            Text(_("Counted as a {kind}; its words were not kept.").format(
+                kind=contribution_name(cmd.kind))),)))]
 
     async def balance(self, cmd: ShowBalance) -> list[Effect]:
         """The balance of voices between the space's groups."""
@@ -181,8 +184,8 @@ class VoiceCommands:
         if cmd.days is not None:
             text = cmd.days.strip()
             if not text.isdigit() or not 1 <= int(text) <= MAX_DAYS:
-                raise BadInput(f"The window is a whole number of days from 1 to {MAX_DAYS}, "
-                               "like: balance --days 30")
+                raise BadInput(_("The window is a whole number of days from 1 to {most}, "
+                                 "like: balance --days 30").format(most=MAX_DAYS))
             days = int(text)
         now = self.core.clock.now()
         balance = await NudgeSweep(self.core).space_balance(cmd.space, now, days)
@@ -209,17 +212,18 @@ class VoiceCommands:
         key = cmd.actor.key
         if cmd.on is not None:
             await self.store.set_preferences(key, nudges=cmd.on)
-            text = ("You may get an occasional private nudge when a decision could use your "
-                    "voice: at most one every few days, never in your quiet hours. Turn them "
-                    "off any time with: nudges off" if cmd.on else
-                    "You will not get private nudges. Poll reminders you asked for still come. "
-                    "Turn nudges back on with: nudges on")
-            title = f"Nudges are {'on' if cmd.on else 'off'}"
+            text = (_("You may get an occasional private nudge when a decision could use "
+                      "your voice: at most one every few days, never in your quiet hours. Turn "
+                      "them off any time with: nudges off") if cmd.on else
+                    _("You will not get private nudges. Poll reminders you asked for still "
+                      "come. Turn nudges back on with: nudges on"))
+            title = _("Nudges are on") if cmd.on else _("Nudges are off")
             return [Reply(cmd.actor, cmd.space, message_card(title, text, Tone.SUCCESS))]
         on = self._nudged(await self.store.preferences(key))
         effects: list[Effect] = [Reply(cmd.actor, cmd.space, message_card(
-            "Your nudges", f"Private nudges are {'on' if on else 'off'} for you. Change it "
-            f"with: nudges {'off' if on else 'on'}"))]
+            _("Your nudges"),
+            _("Private nudges are on for you. Change it with: nudges off") if on else
+            _("Private nudges are off for you. Change it with: nudges on")))]
         if await self.core.is_facilitator(cmd.actor, cmd.space):
             since = self.core.clock.now() - timedelta(days=NUDGE_REPORT_DAYS)
             counts = await self.store.nudge_counts(cmd.space, since)
@@ -234,14 +238,16 @@ class VoiceCommands:
             await self.store.set_preferences(key, payments=cmd.on)
         on = cmd.on if cmd.on is not None else (await self.store.preferences(key)).payments
         if on is None:
-            text = ("You have not said yet. If you want to be paid for taking part, type "
-                    "payments on. If not, type payments off. What you do counts either way.")
+            text = _("You have not said yet. If you want to be paid for taking part, type "
+                     "payments on. If not, type payments off. What you do counts either way.")
+            title = _("Payments: not said yet")
         elif on:
-            text = "The record says you want to be paid for taking part."
+            text = _("The record says you want to be paid for taking part.")
+            title = _("Payments: yes")
         else:
-            text = ("The record says you do not want to be paid. What you did still counts. "
-                    "Change it with: payments on")
-        title = f"Payments: {'not said yet' if on is None else 'yes' if on else 'no'}"
+            text = _("The record says you do not want to be paid. What you did still counts. "
+                     "Change it with: payments on")
+            title = _("Payments: no")
         tone = Tone.SUCCESS if cmd.on is not None else Tone.INFO
         return [Reply(cmd.actor, cmd.space, message_card(title, text, tone))]
 
@@ -253,22 +259,22 @@ class VoiceCommands:
                             for space in await self.store.member_spaces(key)}
         text = json.dumps(record, ensure_ascii=False, indent=2)
         return [Reply(cmd.actor, cmd.space, Card(
-            title="All we keep about you",
-            lines=(Text(text), Note(
+            title=_("All we keep about you"),
+            lines=(Text(text), Note(_(
                 "Only you can see this. Your votes are not here: nothing links a vote to you, "
-                "so nobody can tell what you chose. Messages were counted, never kept.")),
+                "so nobody can tell what you chose. Messages were counted, never kept."))),
         ))]
 
     async def forget(self, cmd: ForgetMe) -> list[Effect]:
         """Explain what forget-me erases; with confirm, erase it."""
         if not cmd.confirm:
-            return [Reply(cmd.actor, cmd.space, Card(title="Forget me: are you sure?", lines=(
-                Text("This deletes all we keep about you, in every channel. That is: which "
-                     "channels and groups you are in, your settings, what you took part in, "
-                     "and your nudges. You cannot undo it."),
-                Text("Some things stay, because nothing in them points to you: votes, "
-                     "decisions and how many people voted."),
-                Text("To go ahead, type: forget-me confirm"),
+            return [Reply(cmd.actor, cmd.space, Card(title=_("Forget me: are you sure?"), lines=(
+                Text(_("This deletes all we keep about you, in every channel. That is: which "
+                       "channels and groups you are in, your settings, what you took part in, "
+                       "and your nudges. You cannot undo it.")),
+                Text(_("Some things stay, because nothing in them points to you: votes, "
+                       "decisions and how many people voted.")),
+                Text(_("To go ahead, type: forget-me confirm")),
             ), tone=Tone.WARNING))]
         key = cmd.actor.key
         for space in await self.store.member_spaces(key):
@@ -277,9 +283,9 @@ class VoiceCommands:
                 await self.store.leave_group(ref, slug, key)
         await self.store.forget_member(key)
         return [Reply(cmd.actor, cmd.space, message_card(
-            "You have been forgotten",
-            "Everything stored about you has been erased. If you take part again, a new "
-            "record starts from then.", Tone.SUCCESS))]
+            _("You have been forgotten"),
+            _("Everything stored about you has been erased. If you take part again, a new "
+              "record starts from then."), Tone.SUCCESS))]
 
 
 def _space(key: str) -> SpaceRef:

@@ -50,15 +50,20 @@ class InvolvementRow:
     payments: bool | None = None
 
 
-async def involvement_rows(store: Any, since: date, until: date) -> list[InvolvementRow]:
+async def involvement_rows(store: Any, since: date, until: date,
+                           space: SpaceRef | None = None) -> list[InvolvementRow]:
     """Everyone who contributed between ``since`` and ``until`` (UTC days, inclusive).
 
     Args:
         store: A store with the ``VoiceStore`` and ``GroupStore`` methods.
+        space: Only this space's record (a facilitator's ``export contributions``); None:
+            every space (the operator's ``roundtable export contributions``).
     """
     counts = await store.involvement_counts(since, until)
     figures: dict[tuple[str, str], dict[str, Any]] = {}
     for item, name in counts:
+        if space is not None and item.space != space.key:
+            continue
         if item.kind not in _FIELDS:
             # Reasons given with a vote were once counted; they would say who blocked.
             continue

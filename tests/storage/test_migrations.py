@@ -31,7 +31,7 @@ from tests.storage.conftest import POSTGRES_URL
 from tests.storage.helpers import T0, decision, sqlite_url
 
 FIRST_RELEASE = Path(__file__).parent / "first_release"
-HEAD = "0002_anonymity"
+HEAD = "0003_rounds_and_language"
 
 _BACKENDS = [
     "sqlite",

@@ -16,6 +16,21 @@ async def test_member_timezone_is_remembered_and_replaced(engine, store: SqlStor
     assert await SqlStore(engine).member_timezone("console:local:u2") == "America/Chicago"
 
 
+async def test_member_language_is_remembered_beside_the_time_zone(engine, store: SqlStore) -> None:
+    await store.set_member_timezone("console:local:u1", "Europe/London")
+    await store.set_member_language("console:local:u1", "cy")
+    await store.set_member_language("console:local:u2", "en")
+    await store.set_member_language("console:local:u2", None)
+
+    again = SqlStore(engine)
+    assert await again.member_languages(["console:local:u1", "console:local:u2", "x"]) == {
+        "console:local:u1": "cy"}
+    # Each setting keeps its value when the other is set.
+    assert await again.member_timezone("console:local:u1") == "Europe/London"
+    await store.set_member_timezone("console:local:u1", "Asia/Tokyo")
+    assert await again.member_languages(["console:local:u1"]) == {"console:local:u1": "cy"}
+
+
 async def test_more_time_is_counted_once_per_member(store: SqlStore) -> None:
     poll = await store.create_poll(SPACE, "c", spec(), b"1", T0)
     other = await store.create_poll(SPACE, "c", spec(), b"2", T0)
@@ -49,3 +64,10 @@ async def test_members_without_vote(store: SqlStore) -> None:
         actor(4).key,
     ]
     assert await store.members_without_vote(poll.id, OTHER_SPACE) == [actor(5).key]
+
+
+async def test_my_data_shows_the_chosen_language(store: SqlStore) -> None:
+    await store.set_member_language("console:local:u1", "cy")
+    record = await store.member_record("console:local:u1")
+    assert record["settings"]["language"] == "cy"
+    assert record["settings"]["timezone"] is None

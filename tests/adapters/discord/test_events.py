@@ -157,8 +157,9 @@ async def test_commands_are_published_within_discord_limits(adapter: DiscordAdap
     subs = published[0]["options"]
     assert len(subs) <= 25
     names = {s["name"] for s in subs}
-    assert {"poll", "propose", "vote", "results", "polls", "close", "cancel", "extend",
-            "more-time", "decisions", "balance", "me", "group", "schedule", "help"} <= names
+    assert {"poll", "propose", "amend", "vote", "results", "polls", "close", "cancel",
+            "extend", "more-time", "decisions", "balance", "me", "group", "schedule",
+            "settings", "help"} <= names
 
     def walk(options):
         for item in options:

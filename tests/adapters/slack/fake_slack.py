@@ -54,11 +54,21 @@ class FakeSlack:
     _seen: dict[str, asyncio.Event] = field(default_factory=dict)
     _ts: int = 0
 
-    def add_user(self, user: str, name: str, *, admin: bool = False, bot: bool = False) -> None:
-        """A person (or bot) in the workspace."""
+    def add_user(self, user: str, name: str, *, admin: bool = False, bot: bool = False,
+                 locale: str = "") -> None:
+        """A person (or bot) in the workspace; ``locale`` is the language Slack is set to for
+        them ("cy-GB"), told only when a lookup asks for it (``include_locale``)."""
         self.users[user] = {"id": user, "name": name.lower(), "is_admin": admin,
                             "is_owner": False, "is_bot": bot, "deleted": False,
                             "profile": {"display_name": name, "real_name": name}}
+        if locale:
+            self.users[user]["locale"] = locale
+
+    def _person(self, user: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
+        """A user as Slack answers: the locale only for ``include_locale``."""
+        if str(args.get("include_locale", "")).lower() in ("1", "true"):
+            return user
+        return {key: value for key, value in user.items() if key != "locale"}
 
     def add_channel(self, channel: str, creator: str, members: list[str]) -> None:
         """A channel, who created it and who is in it."""
@@ -140,10 +150,11 @@ class FakeSlack:
         if method == "chat.postEphemeral":
             return {"message_ts": "1700000000.999999"}
         if method == "users.list":
-            return {"members": list(self.users.values()),
+            return {"members": [self._person(u, args) for u in self.users.values()],
                     "response_metadata": {"next_cursor": ""}}
         if method == "users.info":
-            return {"user": self.users.get(args.get("user"), {"id": args.get("user")})}
+            return {"user": self._person(self.users.get(args.get("user"),
+                                                        {"id": args.get("user")}), args)}
         if method == "conversations.info":
             return {"channel": self.channels.get(args.get("channel"), {})}
         if method == "conversations.members":

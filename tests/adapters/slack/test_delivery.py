@@ -172,10 +172,10 @@ async def test_one_dm_failing_on_the_network_still_lets_the_others_go_first(slac
     slack.sender.pacer = Pacer(rate=20, sleep=record, now=lambda: 0.0)
     real = slack.sender._dm
 
-    async def flaky(effect: DirectMessage) -> None:
+    async def flaky(effect: DirectMessage, language: str | None) -> None:
         if effect.member.endswith("U000"):
             raise TimeoutError
-        await real(effect)
+        await real(effect, language)
 
     monkeypatch.setattr(slack.sender, "_dm", flaky)
     card = Card("Reminder", (Text("Vote"),))

@@ -19,6 +19,8 @@ NEEDED = {
     "groups:history": "message.groups events",
     "users:read": "users.list and users.info: names, admins and owners, bots",
     "usergroups:read": "usergroups.list: Slack user groups mapped onto groups",
+    "im:write": "conversations.open: the direct message a private file goes to",
+    "files:write": "files_upload_v2: export contributions, sent to the facilitator privately",
 }
 EVENTS = {"app_home_opened", "message.channels", "message.groups", "member_joined_channel",
           "member_left_channel"}

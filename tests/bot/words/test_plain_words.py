@@ -22,7 +22,7 @@ from textstat.backend.counts import _count_syllables
 from adapters.console.playground import Playground
 from bot.anonymity import Keyring
 from bot.cards import Card, Items, Note, Text
-from bot.effects import DirectMessage, Post, Reply, UpdatePost
+from bot.effects import DirectMessage, Post, PrivateFile, Reply, UpdatePost
 from bot.ports import FakeClock
 from bot.service import REGISTRY, Roundtable, Settings
 from bot.words.help import TOPICS
@@ -55,6 +55,9 @@ respond #4 "We will offer a room with a laptop for anyone who needs one"
 timezone Europe/London
 nudges off
 payments on
+export contributions
+export contributions --from 2026-13-01
+tom: export contributions
 forget-me
 """.strip().splitlines()
 
@@ -94,16 +97,16 @@ def _prose(text: str) -> str | None:
     return GLOSSARY.sub("host", text)
 
 
-async def _every_message(store, *, help_too: bool = True) -> list[str]:
+async def _every_message(store, tmp_path, *, help_too: bool = True) -> list[str]:
     clock = FakeClock(START)
     core = Roundtable(store, clock, Keyring(SECRET), Settings(timezone="Europe/London"))
     cards: list[Card] = []
-    playground = Playground(core, clock, ["alice"], write=lambda _: None)
+    playground = Playground(core, clock, ["alice"], write=lambda _: None, files=tmp_path)
     show = playground._show
 
     async def keep(effects):
         cards.extend(e.card for e in effects
-                     if isinstance(e, Post | Reply | DirectMessage | UpdatePost))
+                     if isinstance(e, Post | Reply | DirectMessage | UpdatePost | PrivateFile))
         await show(effects)
 
     playground._show = keep
@@ -122,9 +125,9 @@ async def _every_message(store, *, help_too: bool = True) -> list[str]:
     return list(seen)
 
 
-async def test_every_message_reads_at_grade_8_and_none_above_10(store, monkeypatch):
+async def test_every_message_reads_at_grade_8_and_none_above_10(store, monkeypatch, tmp_path):
     _offline_dictionary(monkeypatch)
-    messages = await _every_message(store)
+    messages = await _every_message(store, tmp_path)
     assert len(messages) > 150  # the meeting and the help reached most of what is said
     grades = {m: textstat.flesch_kincaid_grade(m) for m in messages}
     too_hard = sorted(((g, m) for m, g in grades.items() if g > CEILING), reverse=True)
@@ -141,8 +144,9 @@ async def test_every_message_reads_at_grade_8_and_none_above_10(store, monkeypat
 @pytest.mark.parametrize("word", ["Schulze", "strongest paths", "SHA-256", "JSON", "cron",
                                   "SLUG", "Evenness", "Voice ratio", "quorum", "parity",
                                   "proposer", "tie-break"])
-async def test_members_are_not_shown_words_they_were_never_told(store, monkeypatch, word):
+async def test_members_are_not_shown_words_they_were_never_told(store, monkeypatch, word,
+                                                                  tmp_path):
     # Help may name a flag's values (--method schulze) and explains the rest in help words.
-    messages = await _every_message(store, help_too=False)
+    messages = await _every_message(store, tmp_path, help_too=False)
     shown = [m for m in messages if word.casefold() in m.casefold()]
     assert shown == []
