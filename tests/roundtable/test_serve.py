@@ -18,6 +18,7 @@ from bot.timing.timekeeper import Timekeeper
 from roundtable import collector
 from roundtable.bootstrap import App, NoAdapter, Router, create_adapters, serve
 from roundtable.config import Config, ConfigError, SchedulerConfig
+from tests.conftest import as_posted
 
 SLACK = SpaceRef("slack", "T1", "C1")
 DISCORD = SpaceRef("discord", "G1", "100")
@@ -71,8 +72,11 @@ async def _closing_in_an_hour(core, space: SpaceRef, question: str) -> None:
     opener = Actor(space.platform, space.workspace, "U1", "alice", frozenset({"facilitator"}))
     # Only people the platform reports in the channel take part there.
     await core.handle(MembersSeen(opener, space, (opener,)))
-    await core.handle(CreatePoll(opener, space, question=question, options=("Yes", "No"),
-                                 closes="1h", no_remind=True))
+    # Posted, as a platform adapter records it once the message is up: otherwise the job
+    # that makes sure the card went out could post it first, in its own batch.
+    await as_posted(core, await core.handle(CreatePoll(
+        opener, space, question=question, options=("Yes", "No"), closes="1h",
+        no_remind=True)))
 
 
 def _quick_app(core, store, clock) -> App:
