@@ -8,6 +8,9 @@ so the reply around it (``Roundtable.error_reply``) is written in the same one.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from bot.i18n import _, current
 
 
@@ -25,7 +28,27 @@ class RoundtableError(Exception):
 
 
 class BadInput(RoundtableError):
-    """The command was not written in a way the bot understands."""
+    """The command was not written in a way the bot understands.
+
+    ``about`` names the part of the command that was wrong, where the core knows it
+    ("question", "options", "kind", "closes", "remind", "quorum", "rule"): a form shows the
+    message beside that field, whatever language the message is in.
+    """
+
+    def __init__(self, message: str, about: str | None = None) -> None:
+        super().__init__(message)
+        self.about = about
+
+
+@contextmanager
+def about(part: str) -> Iterator[None]:
+    """A ``BadInput`` raised inside is about ``part`` of the command (unless it says)."""
+    try:
+        yield
+    except BadInput as error:
+        if error.about is None:
+            error.about = part
+        raise
 
 
 def expect_no_args(verb: str, args: list[str]) -> None:

@@ -17,6 +17,7 @@ from adapters.slack.blocks import MODAL_TITLE_MAX, plain
 from adapters.slack.poll_blocks import MAX_CHECKBOXES, option_objects
 from adapters.text import clip
 from bot.anonymity import OPEN_POLL_NOTE, PROMISE
+from bot.errors import BadInput
 from bot.i18n import N_, _, ngettext, ordinal
 from bot.model import MAX_REASON_LENGTH, MAX_SCORE, Poll, PollKind, Stance
 
@@ -143,11 +144,13 @@ def read_vote(poll: Poll, values: dict[str, Any]) -> tuple[str, ...]:
     return tuple(stance[:1]) + ((reason,) if reason and stance else ())
 
 
-def vote_field(poll: Poll, values: dict[str, Any], message: str) -> str:
+def vote_field(poll: Poll, values: dict[str, Any], error: BadInput) -> str:
     """The form field an error about this ballot belongs to."""
     spec = poll.spec
+    message = error.message
     if spec.kind is PollKind.CONSENT:
-        return "reason" if "reason" in message.lower() else "stance"
+        # The core says whether a proposal's ballot went wrong in its stance or its reason.
+        return "reason" if error.about == "reason" else "stance"
     if spec.kind is PollKind.CHOICE:
         return "choice"
     if spec.kind is PollKind.MULTI:

@@ -1,9 +1,8 @@
 """The form (modal) for starting a poll or proposal, and its field-by-field errors.
 
-The core checks what was asked; this module only decides which field an error
-belongs to, so Slack can show it under that field. The form and its errors are in the
-reader's language (the listener sets it); which field an error belongs to is read from
-its English words, whatever language it is shown in.
+The core checks what was asked and says which part of the command an error is about
+(``BadInput.about``); this module shows it under that field. The form and its errors are
+in the reader's language (the listener sets it).
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from adapters.slack.blocks import MODAL_TITLE_MAX, plain
 from adapters.text import clip
 from bot.commands import CreatePoll
 from bot.errors import BadInput
-from bot.i18n import N_, SOURCE, _, current, speaking
+from bot.i18n import N_, _
 from bot.model import Actor, PollKind, SpaceRef
 from bot.polls.kinds import check_options
 from bot.service import Roundtable
@@ -146,24 +145,6 @@ def read_create(values: dict[str, Any], actor: Actor, space: SpaceRef) -> Create
     )
 
 
-def field_for(message: str) -> str:
-    """The form field an error from the core is about (from its English words)."""
-    lower = message.lower()
-    if "quorum" in lower:
-        return "quorum"
-    if "rule" in lower or "group" in lower:
-        return "rule"
-    if "remind" in lower:
-        return "remind"
-    if "closing" in lower or "time" in lower:
-        return "closes"
-    if "option" in lower or "proposal has no" in lower:
-        return "options"
-    if "kind" in lower:
-        return "kind"
-    return "question"
-
-
 async def check_create(core: Roundtable, cmd: CreatePoll) -> dict[str, str]:
     """Errors by field (block id -> message), in the language being written in; empty when
     the poll can be opened."""
@@ -182,18 +163,7 @@ async def check_create(core: Roundtable, cmd: CreatePoll) -> dict[str, str]:
     try:
         await core.check_poll(cmd)
     except BadInput as error:
-        errors[field_for(await _in_english(core, cmd, error))] = error.message
+        # The core says which part of the command was wrong; the message is already in
+        # the reader's language.
+        errors[error.about or "question"] = error.message
     return errors
-
-
-async def _in_english(core: Roundtable, cmd: CreatePoll, error: BadInput) -> str:
-    """The error's words in English, which ``field_for`` reads: the check is asked again in
-    English when the reader has another language (only when there is an error)."""
-    if current() == SOURCE:
-        return error.message
-    with speaking(SOURCE):
-        try:
-            await core.check_poll(cmd)
-        except BadInput as again:
-            return again.message
-    return error.message

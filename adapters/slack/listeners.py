@@ -33,7 +33,7 @@ from adapters.slack.translate import (
 )
 from bot.commands import CastVote, CreatePoll
 from bot.errors import BadInput, RoundtableError
-from bot.i18n import N_, SOURCE, _, speaking
+from bot.i18n import N_, _, speaking
 from bot.model import Actor, Poll, PollStatus, SpaceRef
 from bot.polls.ballots import parse_ballot
 from bot.service import parse
@@ -54,16 +54,6 @@ UNREADABLE_FORM = N_("That form could not be read, so nothing was changed. Pleas
                      "(type /roundtable, or press Vote on the poll) and send it once more.")
 ENDED_POLL = N_("That poll has ended or no longer exists. Type /roundtable polls to see the "
                 "open ones.")
-
-
-def _english_ballot_error(poll: Poll, choices: tuple[str, ...]) -> str | None:
-    """What is wrong with a ballot, in English (which ``vote_field`` reads)."""
-    with speaking(SOURCE):
-        try:
-            parse_ballot(poll.spec, choices, poll.ref)
-        except BadInput as error:
-            return error.message
-    return None
 
 
 class _UnreadableForm(Exception):
@@ -316,12 +306,8 @@ class Listeners:
                 if poll is not None:
                     parse_ballot(poll.spec, choices, poll.ref)
         except BadInput as error:
-            # The field is found from the error's English words, whatever it is shown in.
-            english = error.message
-            if error.language != SOURCE and poll is not None and poll.is_open:
-                english = _english_ballot_error(poll, choices) or english
             await ack(response_action="errors",
-                      errors={vote_field(poll, values, english): error.message})
+                      errors={vote_field(poll, values, error): error.message})
             return
         except Exception as error:
             await ack()

@@ -9,8 +9,9 @@ upstream (``bot.polls`` has told the person what to fix long before a count).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bot.i18n import N_, _, ngettext, pgettext
 from bot.model import MAX_OPTIONS, MIN_OPTIONS
@@ -238,16 +239,21 @@ def finish_simple(
         return no_votes(n, rank)
     order = by_total(totals, rank)
     listing = ", ".join(f"{labels[i]} {whole_figure(totals[i])}" for i in order)
-    lines = [ballots_counted(counted), heading.format(listing=listing), *extra]
+    tied, verdict = leaders_line(labels, totals, order, unit)
+    lines = (ballots_counted(counted), heading.format(listing=listing), *extra, verdict)
+    return Count(tuple(totals), order, tied, lines, counted)
+
+
+def leaders_line(labels: Sequence[str], totals: Sequence[Any], order: Sequence[int],
+                 unit: str, shown: Callable[[Any], float] = lambda total: total,
+                 ) -> tuple[tuple[int, ...], str]:
+    """Who leads, in words, and the options tied at the top (empty if one leads or none
+    has support). ``shown`` turns a total into the figure written ("2.5" for 5/2)."""
     top = totals[order[0]]
-    tied: tuple[int, ...] = ()
     if top <= 0:
-        lines.append(_("No option got any support."))
-    else:
-        leaders = [i for i in order if totals[i] == top]
-        if len(leaders) > 1:
-            tied = tuple(sorted(leaders))
-            lines.append(tie_with(option_names(labels, leaders), unit, top, labels[order[0]]))
-        else:
-            lines.append(wins_with(labels[order[0]], unit, top))
-    return Count(tuple(totals), order, tied, tuple(lines), counted)
+        return (), _("No option got any support.")
+    leaders = [i for i in order if totals[i] == top]
+    if len(leaders) > 1:
+        return tuple(sorted(leaders)), tie_with(option_names(labels, leaders), unit,
+                                                shown(top), labels[order[0]])
+    return (), wins_with(labels[order[0]], unit, shown(top))

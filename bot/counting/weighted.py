@@ -13,11 +13,10 @@ from fractions import Fraction
 from bot.counting.common import (
     Count,
     ballots_counted,
+    by_total,
+    leaders_line,
     no_votes,
-    option_names,
-    tie_with,
     tiebreak_rank,
-    wins_with,
 )
 from bot.i18n import N_, _
 from bot.model import Ballot, Method, Stance
@@ -75,23 +74,12 @@ def count_weighted(
             totals[option] += weight * value
     if counted == 0:
         return no_votes(n, rank)
-    order = tuple(sorted(range(n), key=lambda i: (-totals[i], rank[i])))
-    unit = UNITS[method]
+    order = by_total(totals, rank)
     listing = ", ".join(f"{labels[i]} {shown(totals[i]):g}" for i in order)
-    lines = [f"{ballots_counted(counted)} {_(WEIGHTED_NOTE)}", _heading(method, listing)]
-    top = totals[order[0]]
-    tied: tuple[int, ...] = ()
-    if top <= 0:
-        lines.append(_("No option got any support."))
-    else:
-        leaders = [i for i in order if totals[i] == top]
-        if len(leaders) > 1:
-            tied = tuple(sorted(leaders))
-            lines.append(tie_with(option_names(labels, leaders), unit, shown(top),
-                                  labels[order[0]]))
-        else:
-            lines.append(wins_with(labels[order[0]], unit, shown(top)))
-    return Count(tuple(float(t) for t in totals), order, tied, tuple(lines), counted)
+    tied, verdict = leaders_line(labels, totals, order, UNITS[method], shown)
+    lines = (f"{ballots_counted(counted)} {_(WEIGHTED_NOTE)}", _heading(method, listing),
+             verdict)
+    return Count(tuple(float(t) for t in totals), order, tied, lines, counted)
 
 
 def _heading(method: Method, listing: str) -> str:

@@ -95,16 +95,17 @@ def _parse_stance(words: tuple[str, ...], ref: str) -> Ballot:
     except ValueError:
         raise BadInput(_("On a proposal, vote agree, abstain, disagree or block. A block or a "
                          "disagreement can carry a reason: vote {ref} block it excludes night "
-                         "workers").format(ref=ref)) from None
+                         "workers").format(ref=ref), about="stance") from None
     reason = clean(" ".join(words[1:])) or None
     if stance is Stance.BLOCK and not reason:
         raise BadInput(_("A block needs a reason, so the group can answer it: "
-                         "vote {ref} block it excludes night workers").format(ref=ref))
+                         "vote {ref} block it excludes night workers").format(ref=ref),
+                       about="reason")
     if stance in (Stance.AGREE, Stance.ABSTAIN):
         reason = None
     if reason and len(reason) > MAX_REASON_LENGTH:
         raise BadInput(_("Please keep your reason to {most} characters.").format(
-            most=MAX_REASON_LENGTH))
+            most=MAX_REASON_LENGTH), about="reason")
     return Ballot(stance=stance, reason=reason)
 
 

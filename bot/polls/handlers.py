@@ -11,7 +11,7 @@ from bot.anonymity import PROMISE, new_salt, sealed_size
 from bot.cards import Card, Tone, message_card
 from bot.context import Core
 from bot.effects import Effect, Post, Reply, UpdatePost
-from bot.errors import BadInput, NotAllowed, NotFound, PollClosed
+from bot.errors import BadInput, NotAllowed, NotFound, PollClosed, about
 from bot.i18n import _, public, space_languages, speaking
 from bot.model import Actor, Decision, Outcome, Poll, PollKind, PollSpec, PollStatus, SpaceRef
 from bot.polls.announce import POLL, announce_job, not_posted_yet
@@ -113,7 +113,8 @@ class PollCommands:
         own = await self.store.member_timezone(cmd.actor.key)
         spec = build_spec(cmd, core.clock.now(), own or core.zone_of(cmd.space),
                           core.settings.reminders)
-        await self.counter.check_rule(cmd.space, spec)
+        with about("rule"):
+            await self.counter.check_rule(cmd.space, spec)
         return spec
 
     async def open(self, cmd: c.CreatePoll, spec: PollSpec) -> list[Effect]:

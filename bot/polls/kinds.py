@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 
 from bot.commands import CreatePoll
-from bot.errors import BadInput
+from bot.errors import BadInput, about
 from bot.i18n import N_, _
 from bot.model import (
     DEFAULT_METHOD,
@@ -83,50 +83,27 @@ def build_spec(
     Raises:
         BadInput: With a message that says what was wrong and how to write it.
     """
-    try:
-        kind = PollKind(command.kind.strip().lower())
-    except ValueError:
-        kind = None
-    if kind is PollKind.IDEAS:
-        raise BadInput(_('To collect ideas first, write: ideas "What should we focus on?" '
-                         "--closes 3d. A facilitator can then turn them into a poll."))
-    if kind is None:
-        kinds = ", ".join(k.value for k in PollKind
-                          if k not in (PollKind.CONSENT, PollKind.IDEAS))
-        raise BadInput(_(
-            "I don't know the poll kind {kind}. Use one of: {kinds}. "
-            'For a proposal, write: propose "your proposal".'
-        ).format(kind=repr(command.kind), kinds=kinds)) from None
-    question = clean(command.question)
-    if not question:
-        raise BadInput(_('A poll needs a question. Write it in quotes: poll "Where should we '
-                         'meet?" "Library" "Park"'))
-    if len(question) > MAX_QUESTION_LENGTH:
-        raise BadInput(_("The question is {length} characters long; please keep it to "
-                         "{most}.").format(length=len(question), most=MAX_QUESTION_LENGTH))
-    options = check_options(kind, command.options)
-    method = _check_method(kind, command.method)
+    with about("kind"):
+        kind = _check_kind(command.kind)
+    with about("question"):
+        question = _check_question(command.question)
+    with about("options"):
+        options = check_options(kind, command.options)
+    with about("kind"):
+        method = _check_method(kind, command.method)
     threshold = _check_threshold(kind, command.threshold)
-    quorum = _check_quorum(command.quorum)
-    rule = _check_rule(kind, command.rule)
-    quorum_each = _check_quorum_each(command.quorum_each)
-    max_picks = None
-    if command.max_picks is not None:
-        if kind is not PollKind.MULTI:
-            raise BadInput(_("--max-picks only works with --kind multi."))
-        if not 1 <= command.max_picks <= len(options):
-            raise BadInput(_("--max-picks must be between 1 and the number of options "
-                             "({count}).").format(count=len(options)))
-        max_picks = command.max_picks
-    dots = None
-    if command.dots is not None and kind is not PollKind.DOTS:
-        raise BadInput(_("--dots only works with --kind dots."))
-    if kind is PollKind.DOTS:
-        dots = DEFAULT_DOTS if command.dots is None else command.dots
-        if not 1 <= dots <= MAX_DOTS:
-            raise BadInput(_("--dots must be between 1 and {most}.").format(most=MAX_DOTS))
-    closes_at = parse_when(command.closes, now, tz) if command.closes is not None else None
-    reminders = _check_reminders(command, closes_at, default_reminders)
+    with about("quorum"):
+        quorum = _check_quorum(command.quorum)
+    with about("rule"):
+        rule = _check_rule(kind, command.rule)
+        quorum_each = _check_quorum_each(command.quorum_each)
+    with about("kind"):
+        max_picks = _check_max_picks(kind, command.max_picks, len(options))
+        dots = _check_dots(kind, command.dots)
+    with about("closes"):
+        closes_at = parse_when(command.closes, now, tz) if command.closes is not None else None
+    with about("remind"):
+        reminders = _check_reminders(command, closes_at, default_reminders)
     show = command.show_results if command.show_results is not None else not command.anonymous
     return PollSpec(
         question=question,
@@ -144,6 +121,57 @@ def build_spec(
         rule=rule,
         quorum_each=quorum_each,
     )
+
+
+def _check_kind(written: str) -> PollKind:
+    try:
+        kind = PollKind(written.strip().lower())
+    except ValueError:
+        kind = None
+    if kind is PollKind.IDEAS:
+        raise BadInput(_('To collect ideas first, write: ideas "What should we focus on?" '
+                         "--closes 3d. A facilitator can then turn them into a poll."))
+    if kind is None:
+        kinds = ", ".join(k.value for k in PollKind
+                          if k not in (PollKind.CONSENT, PollKind.IDEAS))
+        raise BadInput(_(
+            "I don't know the poll kind {kind}. Use one of: {kinds}. "
+            'For a proposal, write: propose "your proposal".'
+        ).format(kind=repr(written), kinds=kinds))
+    return kind
+
+
+def _check_question(written: str) -> str:
+    question = clean(written)
+    if not question:
+        raise BadInput(_('A poll needs a question. Write it in quotes: poll "Where should we '
+                         'meet?" "Library" "Park"'))
+    if len(question) > MAX_QUESTION_LENGTH:
+        raise BadInput(_("The question is {length} characters long; please keep it to "
+                         "{most}.").format(length=len(question), most=MAX_QUESTION_LENGTH))
+    return question
+
+
+def _check_max_picks(kind: PollKind, max_picks: int | None, options: int) -> int | None:
+    if max_picks is None:
+        return None
+    if kind is not PollKind.MULTI:
+        raise BadInput(_("--max-picks only works with --kind multi."))
+    if not 1 <= max_picks <= options:
+        raise BadInput(_("--max-picks must be between 1 and the number of options "
+                         "({count}).").format(count=options))
+    return max_picks
+
+
+def _check_dots(kind: PollKind, dots: int | None) -> int | None:
+    if dots is not None and kind is not PollKind.DOTS:
+        raise BadInput(_("--dots only works with --kind dots."))
+    if kind is not PollKind.DOTS:
+        return None
+    dots = DEFAULT_DOTS if dots is None else dots
+    if not 1 <= dots <= MAX_DOTS:
+        raise BadInput(_("--dots must be between 1 and {most}.").format(most=MAX_DOTS))
+    return dots
 
 
 def _check_rule(kind: PollKind, raw: str | None) -> Rule:

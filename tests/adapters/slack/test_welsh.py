@@ -92,15 +92,15 @@ async def test_a_form_sent_after_the_poll_closed_says_so_in_welsh(slack, send, f
 
 async def test_a_welsh_error_goes_under_the_field_it_is_about(slack, send, fake: FakeSlack,
                                                             core, monkeypatch):
-    # Which field an error belongs to is read from its English words, so a Welsh message
-    # ("Cworwm", "rheswm") still lands under its field, not under the first one.
+    # The core says which part an error is about, so a Welsh message ("Cworwm",
+    # "rheswm") lands under its field, not under the first one.
     async def check_poll(cmd):
         raise BadInput("Ni allaf ddarllen y cworwm." if current() == "cy"
-                       else "I can't read that quorum.")
+                       else "I can't read that quorum.", about="quorum")
 
     def parse_ballot(spec, choices, ref):
         raise BadInput("Mae angen rheswm i flocio." if current() == "cy"
-                       else "A block needs a reason.")
+                       else "A block needs a reason.", about="reason")
 
     monkeypatch.setattr(core, "check_poll", check_poll)
     await send.command("language cy", user="U2")
