@@ -3,10 +3,6 @@ space in its language(s); shared by the adapters."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from bot.i18n import space_languages, speaking
-
 
 def clip(text: str, limit: int) -> str:
     """Text cut to ``limit`` characters, with an ellipsis when something was cut."""
@@ -44,17 +40,3 @@ def chunks(rows: list[str], limit: int) -> list[str]:
     return [*found, current] if current or not found else found
 
 
-def for_everyone(build: Callable[[], str]) -> str:
-    """A short text for everyone in the space being served (inside ``core.in_space()``):
-    built in the space's language, or, in a bilingual space, in each of its languages and
-    joined with " / ", as ``bot.i18n.public`` joins a card's button labels.
-
-    For one reader only, serve a space of their language: ``with in_space((language,)):``.
-    """
-    found: list[str] = []
-    for code in space_languages():
-        with speaking(code):
-            text = build()
-        if text not in found:
-            found.append(text)
-    return " / ".join(found)

@@ -212,6 +212,16 @@ def public(build: Callable[[], Card]) -> Card:
     return cards[0] if len(cards) == 1 else join_cards(cards)
 
 
+def public_text(build: Callable[[], str]) -> str:
+    """A short text for everyone in the space (a button label, a notification line): in the
+    space's language, or in each of its languages joined with " / " when it is bilingual."""
+    texts = []
+    for code in _space.get():
+        with speaking(code):
+            texts.append(build())
+    return " / ".join(_unique(texts))
+
+
 def join_cards(cards: list[Card]) -> Card:
     """One card that says the same thing in several languages, one after the other.
 

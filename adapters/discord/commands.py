@@ -24,9 +24,9 @@ from adapters.discord.votes import show_form
 from bot import commands as c
 from bot.cards import Card, Text
 from bot.i18n import _, in_space, speaking
-from bot.model import PollKind, PollStatus
+from bot.model import PollKind
 from bot.parsing import tokenize
-from bot.polls.chain import settled
+from bot.polls.chain import open_to_amend
 
 Choice = app_commands.Choice
 KINDS = [Choice(name="choice: pick one", value="choice"),
@@ -61,9 +61,8 @@ async def amendable(interaction: discord.Interaction, current: str) -> list[Choi
                                                             limit=RECENT_DECISIONS)
     typed = current.lstrip("#").casefold()
     found = [Choice(name=f"#{d.poll_number} {d.question}"[:100], value=d.poll_number)
-             for d in decisions if d.kind is PollKind.CONSENT
-             and d.status is PollStatus.CLOSED and d.amended_as is None
-             and not settled(d.outcome) and typed in f"{d.poll_number} {d.question}".casefold()]
+             for d in decisions if open_to_amend(d)
+             and typed in f"{d.poll_number} {d.question}".casefold()]
     return found[:25]
 
 

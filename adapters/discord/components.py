@@ -12,7 +12,7 @@ Every id is well under Discord's 100 characters: ``rt:v:<id>:<n>``, ``rt:s:<id>`
 - proposals: Agree / Abstain / Disagree / Block; Disagree and Block ask for a reason.
 
 Labels and placeholders are written for everyone in the space being served
-(``adapters.text.for_everyone``): ``Sender`` makes a post's view inside the space's
+(``bot.i18n.public_text``): ``Sender`` makes a post's view inside the space's
 languages, and a private copy is made inside a "space" of the reader's language alone.
 """
 
@@ -23,8 +23,7 @@ import re
 import discord
 
 from adapters.discord import votes
-from adapters.text import for_everyone
-from bot.i18n import _, pgettext
+from bot.i18n import _, pgettext, public_text
 from bot.model import Poll, PollKind, Stance, stance_name
 
 #: Choice polls with at most this many options get one button each.
@@ -73,7 +72,7 @@ class PollSelect(discord.ui.DynamicItem[discord.ui.Select],
         choices = [discord.SelectOption(label=_label(text, 100), value=str(n))
                    for n, text in enumerate(options, start=1)] or [
                        discord.SelectOption(label="-", value="0")]
-        placeholder = for_everyone(lambda: _("Choose an option") if max_values == 1
+        placeholder = public_text(lambda: _("Choose an option") if max_values == 1
                                    else _("Choose all you support"))
         super().__init__(discord.ui.Select(custom_id=f"rt:s:{poll_id}", options=choices,
                                            placeholder=placeholder, min_values=1,
@@ -96,7 +95,7 @@ class OpenForm(discord.ui.DynamicItem[discord.ui.Button],
     """The Vote button of ranked, score and dots polls: opens a private form."""
 
     def __init__(self, poll_id: int) -> None:
-        super().__init__(discord.ui.Button(label=_label(for_everyone(
+        super().__init__(discord.ui.Button(label=_label(public_text(
                                                lambda: pgettext("button", "Vote"))),
                                            style=discord.ButtonStyle.primary,
                                            custom_id=f"rt:o:{poll_id}"))
@@ -117,7 +116,7 @@ class StanceButton(discord.ui.DynamicItem[discord.ui.Button],
     """One stance on a proposal."""
 
     def __init__(self, poll_id: int, stance: Stance) -> None:
-        super().__init__(discord.ui.Button(label=_label(for_everyone(
+        super().__init__(discord.ui.Button(label=_label(public_text(
                                                lambda: _capital(stance_name(stance)))),
                                            style=_STYLES[stance],
                                            custom_id=f"rt:c:{poll_id}:{stance.value}"))

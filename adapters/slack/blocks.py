@@ -13,12 +13,11 @@ here (labels, notes, the time token's wording) follow the language being written
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from adapters.text import chunks, clip
 from bot.cards import Bar, Button, Card, Items, Note, Text
-from bot.i18n import _, space_languages, speaking
+from bot.i18n import _
 from bot.timeparse import format_local
 
 Block = dict[str, Any]
@@ -45,16 +44,6 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def everyone(build: Callable[[], str]) -> str:
-    """Words for everyone in the space: in its language, or in each of its languages joined
-    with " / " when it is bilingual (for a reader alone, the sender sets just theirs)."""
-    said: list[str] = []
-    for code in space_languages():
-        with speaking(code):
-            text = build()
-        if text not in said:
-            said.append(text)
-    return " / ".join(said)
 
 
 def plain(text: str) -> dict[str, Any]:

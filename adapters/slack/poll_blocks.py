@@ -3,8 +3,8 @@
 Choice polls get one button per option and multi polls get checkboxes and a
 send button; ranked, score, dots and proposals keep the card's **Vote** button,
 which opens a form (see ``ballots.py``). Action ids carry the poll's internal id,
-never anything about the voter. The controls' words are the space's (``everyone``): a poll
-message is public.
+never anything about the voter. The controls' words are the space's
+(``bot.i18n.public_text``): a poll message is public.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from adapters.slack.blocks import (
     BUTTON_MAX,
     Block,
     button,
-    everyone,
     fit,
     line_blocks,
     plain,
@@ -24,7 +23,7 @@ from adapters.slack.blocks import (
 )
 from adapters.text import clip
 from bot.cards import Card
-from bot.i18n import _
+from bot.i18n import _, public_text
 from bot.model import Poll, PollKind
 
 #: Checkboxes take at most 10 options; longer lists use a multi-select (up to 100).
@@ -50,8 +49,9 @@ def vote_controls(poll: Poll) -> list[Block]:
     if spec.kind is PollKind.CHOICE and len(spec.options) <= MAX_ACTIONS:
         return [{"type": "actions", "block_id": f"rt-pick-{poll.id}", "elements": [
             button(f"{n}. {label}", f"pick:{poll.id}:{n}", str(n),
-                   spoken=everyone(lambda label=label: _("Vote {option} on poll {number}").format(
-                       option=label, number=poll.number)))
+                   spoken=public_text(lambda label=label: _(
+                       "Vote {option} on poll {number}").format(option=label,
+                                                                number=poll.number)))
             for n, label in enumerate(spec.options, start=1)]}]
     if spec.kind is PollKind.MULTI:
         options = option_objects(spec.options)
@@ -61,21 +61,21 @@ def vote_controls(poll: Poll) -> list[Block]:
                      "options": options}
         else:
             ticks = {"type": "multi_static_select", "action_id": f"{ACTION_PREFIX}ticks:{poll.id}",
-                     "placeholder": plain(everyone(lambda: _("Options you support"))),
+                     "placeholder": plain(public_text(lambda: _("Options you support"))),
                      "options": options}
             if spec.max_picks:
                 ticks["max_selected_items"] = spec.max_picks
         return [
             {"type": "actions", "block_id": ticks_block_id(poll.id), "elements": [ticks]},
             {"type": "actions", "block_id": f"rt-send-{poll.id}", "elements": [
-                button(everyone(lambda: _("Send my picks")), f"multi:{poll.id}", str(poll.id),
-                       primary=True, spoken=everyone(
+                button(public_text(lambda: _("Send my picks")), f"multi:{poll.id}", str(poll.id),
+                       primary=True, spoken=public_text(
                            lambda: _("Send my picks on poll {number}: {question}").format(
                                number=poll.number, question=spec.question)))]},
         ]
     return [{"type": "actions", "block_id": f"rt-vote-{poll.id}", "elements": [
-        button(everyone(lambda: _("Vote")), f"vote:{poll.id}", str(poll.id), primary=True,
-               spoken=everyone(lambda: _("Vote on poll {number}: {question}").format(
+        button(public_text(lambda: _("Vote")), f"vote:{poll.id}", str(poll.id), primary=True,
+               spoken=public_text(lambda: _("Vote on poll {number}: {question}").format(
                    number=poll.number, question=spec.question)))]}]
 
 

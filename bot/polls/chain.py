@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from bot.cards import Card, Items, Line, Text
 from bot.i18n import _
-from bot.model import Decision, Outcome, Poll, PollStatus, SpaceRef, Stance
+from bot.model import Decision, Outcome, Poll, PollKind, PollStatus, SpaceRef, Stance
 from bot.polls.views import decision_card, reason_line
 from bot.ports import Store
 
@@ -28,6 +28,13 @@ def settled(outcome: Outcome) -> bool:
     """Passed with no block (or will, once its reasons are answered): no new round then."""
     verdict = outcome.pending.passed if outcome.pending is not None else outcome.passed
     return verdict is True and not blocked(outcome)
+
+
+def open_to_amend(decision: Decision) -> bool:
+    """Whether a logged decision can go to a new round (``amend``): a closed proposal that
+    did not settle and has no later round yet. ``amend`` says why, when it cannot."""
+    return (decision.kind is PollKind.CONSENT and decision.status is PollStatus.CLOSED
+            and decision.amended_as is None and not settled(decision.outcome))
 
 
 def reasons_items(outcome: Outcome) -> tuple[str, ...]:
