@@ -8,7 +8,7 @@ import pytest
 
 from adapters.console.playground import Playground
 from bot.anonymity import Keyring
-from bot.effects import Post
+from bot.effects import DirectMessage, Post, PrivateFile, Reply, UpdatePost
 from bot.ports import FakeClock
 from bot.service import Roundtable, Settings
 from storage import SqlStore, make_engine
@@ -47,6 +47,26 @@ async def as_posted(core: Roundtable, effects: list) -> list:
         if isinstance(effect, Post) and effect.key is not None:
             await core.store.remember_post(effect.key, effect.space.platform, "posted")
     return effects
+
+
+async def play(core: Roundtable, clock: FakeClock, lines: list[str], *,
+               people: tuple[str, ...] = ("alice",), files=None,
+               kinds: tuple[type, ...] = (Post, Reply, DirectMessage, UpdatePost, PrivateFile),
+               ) -> list:
+    """Run ``lines`` in a playground on ``core`` and return the cards of every effect of
+    ``kinds`` it was handed, in order: everything a person would read."""
+    cards: list = []
+    playground = Playground(core, clock, list(people), write=lambda _: None, files=files)
+    show = playground._show
+
+    async def keep(effects):
+        cards.extend(effect.card for effect in effects if isinstance(effect, kinds))
+        await show(effects)
+
+    playground._show = keep
+    await playground.start()
+    await playground.run_lines(lines, echo=False)
+    return cards
 
 
 @pytest.fixture

@@ -19,14 +19,12 @@ import pytest
 import textstat
 from textstat.backend.counts import _count_syllables
 
-from adapters.console.playground import Playground
 from bot.anonymity import Keyring
 from bot.cards import Card, Items, Note, Text
-from bot.effects import DirectMessage, Post, PrivateFile, Reply, UpdatePost
 from bot.ports import FakeClock
 from bot.service import REGISTRY, Roundtable, Settings
 from bot.words.help import TOPICS
-from tests.conftest import SECRET, START
+from tests.conftest import SECRET, START, play
 
 ROOT = Path(__file__).resolve().parents[3]
 #: Most messages at this grade or below; none above the ceiling.
@@ -100,20 +98,9 @@ def _prose(text: str) -> str | None:
 async def _every_message(store, tmp_path, *, help_too: bool = True) -> list[str]:
     clock = FakeClock(START)
     core = Roundtable(store, clock, Keyring(SECRET), Settings(timezone="Europe/London"))
-    cards: list[Card] = []
-    playground = Playground(core, clock, ["alice"], write=lambda _: None, files=tmp_path)
-    show = playground._show
-
-    async def keep(effects):
-        cards.extend(e.card for e in effects
-                     if isinstance(e, Post | Reply | DirectMessage | UpdatePost | PrivateFile))
-        await show(effects)
-
-    playground._show = keep
-    await playground.start()
     script = (ROOT / "examples" / "peerfest.txt").read_text(encoding="utf-8").splitlines()
-    await playground.run_lines([*script, *AROUND, "help", *(f"help {t}" for t in TOPICS)],
-                               echo=False)
+    cards = await play(core, clock, [*script, *AROUND, "help", *(f"help {t}" for t in TOPICS)],
+                       files=tmp_path)
     seen: dict[str, None] = {}
     for card in cards:
         if not help_too and card.title.startswith(("Help", "What you can do")):

@@ -12,13 +12,12 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from adapters.console.playground import Playground
 from bot.anonymity import Keyring
 from bot.cards import Bar, Card, Items, Note, Text
-from bot.effects import DirectMessage, Post, PrivateFile, Reply, UpdatePost
+from bot.effects import Post, UpdatePost
 from bot.ports import FakeClock
 from bot.service import REGISTRY, Roundtable, Settings
-from tests.conftest import SECRET, START
+from tests.conftest import SECRET, START, play
 
 ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = ROOT / "examples" / "peerfest-cy.txt"
@@ -77,19 +76,8 @@ async def test_a_meeting_in_welsh_shows_no_english_prose(store, tmp_path) -> Non
     clock = FakeClock(START)
     settings = replace(Settings(timezone="Europe/London"), language="cy")
     core = Roundtable(store, clock, Keyring(SECRET), settings)
-    cards: list[Card] = []
-    playground = Playground(core, clock, ["alice"], write=lambda _: None, files=tmp_path)
-    show = playground._show
-
-    async def keep(effects):
-        cards.extend(e.card for e in effects
-                     if isinstance(e, Post | Reply | DirectMessage | UpdatePost | PrivateFile))
-        await show(effects)
-
-    playground._show = keep
-    await playground.start()
     script = SCRIPT.read_text(encoding="utf-8")
-    await playground.run_lines(script.splitlines(), echo=False)
+    cards = await play(core, clock, script.splitlines(), files=tmp_path)
 
     allowed = _written_by_people(script) | {verb.casefold() for verb in REGISTRY.parsers}
     allowed |= {"priya", "sam", "lee", "tom", "jo", "ravi", "mo", "alice", "staff"}
@@ -108,17 +96,8 @@ async def test_a_bilingual_space_posts_in_welsh_then_english(store) -> None:
     clock = FakeClock(START)
     settings = replace(Settings(timezone="Europe/London"), language="cy", bilingual=True)
     core = Roundtable(store, clock, Keyring(SECRET), settings)
-    posts: list[Card] = []
-    playground = Playground(core, clock, ["alice", "bob"], write=lambda _: None)
-    show = playground._show
-
-    async def keep(effects):
-        posts.extend(e.card for e in effects if isinstance(e, Post | UpdatePost))
-        await show(effects)
-
-    playground._show = keep
-    await playground.start()
-    await playground.run_lines(['poll "Ble?" "Llyfrgell" "Parc"'], echo=False)
+    posts = await play(core, clock, ['poll "Ble?" "Llyfrgell" "Parc"'],
+                       people=("alice", "bob"), kinds=(Post, UpdatePost))
     card = posts[0]
     welsh_title, english_title = card.title.split(" / ")
     assert welsh_title.startswith("Pôl") and english_title.startswith("Poll")
