@@ -58,16 +58,13 @@ class SettingMethods(StoreBase):
             index_elements=[_setting.c.member], set_={column: getattr(stmt.excluded, column)})
         async with self._write() as session:
             await session.exec(stmt)
-        snapshot = self._settings.get("all")
-        if snapshot is not None:
-            zone, language = snapshot.get(member, (None, None))
-            snapshot[member] = (value, language) if column == "timezone" else (zone, value)
+        # Read again on next use (settings change rarely): this process sees the change at
+        # once, and no refresh already under way can bring back the old value.
+        self._settings.drop("all")
 
     def _forget_settings(self, member: str) -> None:
-        """Drop a forgotten member from the in-memory copy (``forget-me``)."""
-        snapshot = self._settings.get("all")
-        if snapshot is not None:
-            snapshot.pop(member, None)
+        """Forget the in-memory copy after ``forget-me`` erased a member's settings."""
+        self._settings.drop("all")
 
     async def set_member_timezone(self, member: str, timezone: str) -> None:
         """Remember a member's time zone, replacing any earlier one."""
